@@ -1,0 +1,58 @@
+"""The project's provider list: `[tool.clientgen]` in pyproject.toml."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .diagnostics import Diagnostic, GenerationFailed, Severity
+
+
+@dataclass(frozen=True)
+class Provider:
+    name: str
+    spec: Path
+    package: str
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    root: Path
+    output: Path
+    providers: tuple[Provider, ...]
+
+
+def find_pyproject(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_config(pyproject: Path) -> ProjectConfig:
+    name = str(pyproject)
+
+    def fail(pointer: str, message: str) -> GenerationFailed:
+        return GenerationFailed([Diagnostic(Severity.ERROR, name, pointer, message)])
+
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise fail("", f"cannot read the project config: {exc}") from None
+    section = data.get("tool", {}).get("clientgen")
+    if not isinstance(section, dict):
+        raise fail("/tool/clientgen", "no [tool.clientgen] section: list the providers there")
+    root = pyproject.parent
+    providers = []
+    for key, entry in (section.get("providers") or {}).items():
+        pointer = f"/tool/clientgen/providers/{key}"
+        if not isinstance(entry, dict) or not isinstance(entry.get("spec"), str):
+            raise fail(pointer, "each provider needs `spec` (a path) and `package` (a name)")
+        package = entry.get("package", key)
+        if not isinstance(package, str) or not package.isidentifier():
+            raise fail(pointer + "/package", f"package {package!r} is not a Python identifier")
+        providers.append(Provider(key, root / entry["spec"], package))
+    output = root / str(section.get("output", "generated"))
+    return ProjectConfig(root, output, tuple(providers))

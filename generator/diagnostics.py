@@ -1,0 +1,104 @@
+"""Errors and warnings as values: a severity, a location and a message.
+
+Every stage reports problems through a `Reporter`; a warning skips one piece of the spec and says
+what was skipped, an error stops the run before anything is written.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Callable
+
+
+class Severity(enum.IntEnum):
+    INFO = 10
+    WARNING = 20
+    ERROR = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    severity: Severity
+    file: str
+    pointer: str
+    message: str
+    line: int | None = None
+
+    def format(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line is not None else self.file
+        pointer = self.pointer or "#"
+        level = "" if self.severity is Severity.ERROR else f"{self.severity.name.lower()}: "
+        return f"{where}: {pointer}: {level}{_one_line(self.message)}"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+class GenerationFailed(Exception):
+    """Raised when a stage has reported at least one error; the diagnostics say why."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__("\n".join(d.format() for d in diagnostics))
+        self.diagnostics = diagnostics
+
+
+LineLookup = Callable[[str, str], "int | None"]
+
+
+@dataclass
+class Reporter:
+    """Collects diagnostics; resolves a JSON pointer to a line only when a diagnostic needs one."""
+
+    line_of: LineLookup = lambda file, pointer: None
+    strict: bool = False
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    _seen: set[tuple[str, str, str]] = field(default_factory=set)
+
+    def report(self, severity: Severity, file: str, pointer: str, message: str) -> None:
+        if self.strict and severity is Severity.WARNING:
+            severity = Severity.ERROR
+        key = (file, pointer, message)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        self.diagnostics.append(
+            Diagnostic(severity, file, pointer, message, self.line_of(file, pointer))
+        )
+
+    def error(self, file: str, pointer: str, message: str) -> None:
+        self.report(Severity.ERROR, file, pointer, message)
+
+    def warning(self, file: str, pointer: str, message: str) -> None:
+        self.report(Severity.WARNING, file, pointer, message)
+
+    def info(self, file: str, pointer: str, message: str) -> None:
+        self.report(Severity.INFO, file, pointer, message)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+    def raise_if_errors(self) -> None:
+        if self.errors:
+            raise GenerationFailed(self.errors)
+
+
+def pointer_join(pointer: str, *tokens: str | int) -> str:
+    """Append tokens to a JSON pointer, escaping `~` and `/` as RFC 6901 requires."""
+    parts = [pointer]
+    for token in tokens:
+        parts.append("/" + str(token).replace("~", "~0").replace("/", "~1"))
+    return "".join(parts)
+
+
+def pointer_tokens(pointer: str) -> list[str]:
+    """Split a JSON pointer (with or without the leading `#`) into unescaped tokens."""
+    if pointer.startswith("#"):
+        pointer = pointer[1:]
+    if not pointer:
+        return []
+    if not pointer.startswith("/"):
+        raise ValueError(f"not a JSON pointer: {pointer!r}")
+    return [t.replace("~1", "/").replace("~0", "~") for t in pointer[1:].split("/")]

@@ -1,0 +1,186 @@
+"""Stage 1: read a spec file (YAML or JSON) into plain Python data, keeping the source text.
+
+Lines are not tracked during the load, which keeps it at C speed; a `Document` finds the line of a
+JSON pointer afterwards, only when a diagnostic asks for one.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostic, GenerationFailed, Severity, pointer_tokens
+
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _SpecLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe YAML loader that keeps timestamps as the strings the spec wrote.
+
+    PyYAML turns `2024-01-01` into `datetime.date`; in a spec that is example or default data
+    which must reach the output exactly as written.
+    """
+
+
+_SpecLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str
+)
+
+
+@dataclass
+class Document:
+    """One loaded file: its path (as the user named it), source text and parsed data."""
+
+    path: Path
+    display_name: str
+    text: str
+    data: Any
+    _yaml_root: Any = field(default=None, repr=False)
+
+    @property
+    def is_json(self) -> bool:
+        return self.path.suffix.lower() == ".json" or self.text.lstrip().startswith("{")
+
+    def line_of(self, pointer: str) -> int | None:
+        """1-based line of the value at `pointer`, or of its nearest existing parent."""
+        try:
+            tokens = pointer_tokens(pointer)
+        except ValueError:
+            return None
+        if self.is_json:
+            return _json_line(self.text, tokens)
+        return self._yaml_line(tokens)
+
+    def _yaml_line(self, tokens: list[str]) -> int | None:
+        if self._yaml_root is None:
+            try:
+                self._yaml_root = yaml.compose(self.text, Loader=_BaseLoader)
+            except yaml.YAMLError:
+                return None
+        node = self._yaml_root
+        if node is None:
+            return None
+        line = node.start_mark.line + 1
+        for token in tokens:
+            child = None
+            if isinstance(node, yaml.MappingNode):
+                for key_node, value_node in node.value:
+                    if str(key_node.value) == token:
+                        child = value_node
+                        line = key_node.start_mark.line + 1
+                        break
+            elif isinstance(node, yaml.SequenceNode) and token.isdigit():
+                index = int(token)
+                if index < len(node.value):
+                    child = node.value[index]
+                    line = child.start_mark.line + 1
+            if child is None:
+                break
+            node = child
+        return line
+
+
+def load_document(path: Path, display_name: str | None = None) -> Document:
+    """Load a YAML or JSON spec; raise `GenerationFailed` with a located error on bad input."""
+    name = display_name or str(path)
+
+    def fail(message: str, line: int | None = None) -> GenerationFailed:
+        return GenerationFailed([Diagnostic(Severity.ERROR, name, "", message, line)])
+
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise fail("file not found") from None
+    except IsADirectoryError:
+        raise fail("is a directory, not a spec file") from None
+    except OSError as exc:
+        raise fail(f"cannot read file: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise fail("file is not valid UTF-8", line) from None
+
+    data = _parse(text, path, fail)
+    if not isinstance(data, dict):
+        raise fail("a spec must be a mapping at the top level (an OpenAPI document)", 1)
+    return Document(path=path, display_name=name, text=text, data=data)
+
+
+def _parse(text: str, path: Path, fail: Any) -> Any:
+    # JSON first for .json files: the C YAML loader rejects some valid JSON escapes
+    # (surrogate pairs) and `json` is much faster on large documents.
+    if path.suffix.lower() == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise fail(f"invalid JSON: {exc.msg}", exc.lineno) from None
+        except RecursionError:
+            raise fail("document is nested too deeply") from None
+    try:
+        return yaml.load(text, Loader=_SpecLoader)  # noqa: S506 - a safe loader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = exc.problem or "syntax error"
+        context = f" ({exc.context})" if exc.context else ""
+        raise fail(f"invalid YAML: {problem}{context}", line) from None
+    except yaml.YAMLError as exc:
+        raise fail(f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise fail("document is nested too deeply") from None
+
+
+_WHITESPACE = " \t\r\n"
+_decoder = json.JSONDecoder()
+
+
+def _json_line(text: str, tokens: list[str]) -> int | None:
+    """Walk the JSON text along `tokens`; the line where the deepest match starts."""
+    scanstring = json.decoder.scanstring  # type: ignore[attr-defined]
+
+    def skip_ws(i: int) -> int:
+        while i < len(text) and text[i] in _WHITESPACE:
+            i += 1
+        return i
+
+    try:
+        index = skip_ws(0)
+        for token in tokens:
+            opener = text[index]
+            found = -1
+            if opener == "{":
+                i = skip_ws(index + 1)
+                while i < len(text) and text[i] != "}":
+                    key, i = scanstring(text, i + 1)
+                    i = skip_ws(skip_ws(i) + 1)  # past ':'
+                    if key == token:
+                        found = i
+                        break
+                    _, i = _decoder.raw_decode(text, i)
+                    i = skip_ws(i)
+                    if text[i] == ",":
+                        i = skip_ws(i + 1)
+            elif opener == "[" and token.isdigit():
+                wanted = int(token)
+                i = skip_ws(index + 1)
+                position = 0
+                while i < len(text) and text[i] != "]":
+                    if position == wanted:
+                        found = i
+                        break
+                    _, i = _decoder.raw_decode(text, i)
+                    i = skip_ws(i)
+                    if text[i] == ",":
+                        i = skip_ws(i + 1)
+                    position += 1
+            if found < 0:
+                break
+            index = found
+    except (ValueError, IndexError):
+        pass
+    return text.count("\n", 0, index) + 1

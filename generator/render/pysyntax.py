@@ -1,0 +1,92 @@
+"""The one escaping path: every spec-derived string reaches generated code through here.
+
+Spec text is untrusted. It becomes a string literal (`string`), the inside of a docstring
+(`docstring`), a comment (`comment`) or an identifier (`identifier`, checked, never escaped:
+identifiers are made valid by `generator.naming`). Nothing spec-derived is pasted raw.
+"""
+
+from __future__ import annotations
+
+import keyword
+import math
+from typing import Any
+
+
+def string(value: str) -> str:
+    """A Python string literal whose value is exactly `value`."""
+    if not isinstance(value, str):
+        raise TypeError(f"expected str, got {type(value).__name__}")
+    return _ascii_safe(repr(value))
+
+
+def _ascii_safe(literal: str) -> str:
+    # repr() leaves printable non-ASCII as is; that is valid Python, but escaping keeps the
+    # generated files plain ASCII and immune to bidi and homoglyph tricks.
+    return literal.encode("ascii", "backslashreplace").decode("ascii")
+
+
+def literal(value: Any) -> str:
+    """A Python expression for a JSON value (defaults, enum values, examples)."""
+    if value is None or isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, int):
+        return repr(value)
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return f"float({string(repr(value))})"
+        return repr(value)
+    if isinstance(value, str):
+        return string(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{string(str(k))}: {literal(v)}" for k, v in value.items()) + "}"
+    return string(str(value))
+
+
+def docstring(text: str) -> str:
+    """Text safe to place between triple double quotes, keeping its lines readable."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    out = []
+    for char in text:
+        if char == "\\":
+            out.append("\\\\")
+        elif char == "\n" or char == "\t":
+            out.append(char)
+        elif not char.isprintable() or not char.isascii() and _is_unsafe_unicode(char):
+            out.append(_escape_char(char))
+        else:
+            out.append(char)
+    escaped = "".join(out).replace('"""', '\\"\\"\\"')
+    if escaped.endswith('"'):
+        escaped = escaped[:-1] + '\\"'
+    return escaped
+
+
+def _is_unsafe_unicode(char: str) -> bool:
+    import unicodedata
+
+    return unicodedata.category(char) in ("Cf", "Zl", "Zp", "Co", "Cs", "Cn")
+
+
+def _escape_char(char: str) -> str:
+    code = ord(char)
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def comment(text: str) -> str:
+    """One line of text safe after `# `."""
+    flat = " ".join(text.split())
+    return "".join(c if c.isprintable() and (c.isascii() or not _is_unsafe_unicode(c))
+                   else _escape_char(c) for c in flat)
+
+
+def identifier(name: str) -> str:
+    """Assert that a name from the IR is a plain identifier; it is emitted as is."""
+    if not name.isidentifier() or keyword.iskeyword(name):
+        raise ValueError(f"not a valid identifier: {name!r}")
+    return name

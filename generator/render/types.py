@@ -1,0 +1,210 @@
+"""IR types → Python annotations and the expressions that decode and encode them."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from .. import ir
+from .pysyntax import identifier, literal
+
+_SCALAR_ANNOTATIONS = {
+    ir.Scalar.STR: "str",
+    ir.Scalar.INT: "int",
+    ir.Scalar.FLOAT: "float",
+    ir.Scalar.BOOL: "bool",
+    ir.Scalar.DATETIME: "_dt.datetime",
+    ir.Scalar.DATE: "_dt.date",
+    ir.Scalar.UUID: "_uuid.UUID",
+    ir.Scalar.BYTES: "bytes",
+    ir.Scalar.NONE: "None",
+}
+_SCALAR_DECODERS = {
+    ir.Scalar.DATETIME: "_rt.parse_datetime({})",
+    ir.Scalar.DATE: "_dt.date.fromisoformat({})",
+    ir.Scalar.UUID: "_uuid.UUID({})",
+    ir.Scalar.BYTES: "_rt.parse_bytes({})",
+}
+_SCALAR_ENCODERS = {
+    ir.Scalar.DATETIME: "_rt.format_datetime({})",
+    ir.Scalar.DATE: "{}.isoformat()",
+    ir.Scalar.UUID: "str({})",
+    ir.Scalar.BYTES: "_rt.format_bytes({})",
+}
+_SCALAR_CHECKS = {
+    ir.Scalar.STR: "isinstance({}, str)",
+    ir.Scalar.INT: "isinstance({}, int) and not isinstance({}, bool)",
+    ir.Scalar.FLOAT: "isinstance({}, (int, float)) and not isinstance({}, bool)",
+    ir.Scalar.BOOL: "isinstance({}, bool)",
+    ir.Scalar.DATETIME: "_rt.is_datetime({})",
+    ir.Scalar.DATE: "_rt.is_date({})",
+    ir.Scalar.UUID: "_rt.is_uuid({})",
+    ir.Scalar.BYTES: "isinstance({}, str)",
+    ir.Scalar.NONE: "{} is None",
+}
+
+Lookup = Callable[[str], ir.Declaration]
+
+
+class TypeRenderer:
+    """Python text for IR types, in the context of one generated package."""
+
+    def __init__(self, lookup: Lookup, model_prefix: str = "") -> None:
+        self._lookup = lookup
+        self._prefix = model_prefix  # "" inside models.py
+        self._counter = 0
+
+    def annotation(self, t: ir.TypeRef) -> str:
+        match t:
+            case ir.ScalarType(scalar):
+                return _SCALAR_ANNOTATIONS[scalar]
+            case ir.AnyType():
+                return "_rt.JsonValue"
+            case ir.LiteralType(value):
+                return f"_t.Literal[{literal(value)}]"
+            case ir.ListType(item):
+                return f"list[{self.annotation(item)}]"
+            case ir.MapType(value):
+                return f"dict[str, {self.annotation(value)}]"
+            case ir.RefType(name):
+                return self._prefix + identifier(name)
+            case ir.UnionType(variants, _):
+                return " | ".join(dict.fromkeys(self.annotation(v) for v in variants))
+            case ir.NullableType(inner):
+                return f"{self.annotation(inner)} | None"
+        raise AssertionError(t)
+
+    # ------------------------------------------------------------------------------ decode
+
+    def is_identity(self, t: ir.TypeRef, _seen: frozenset[str] = frozenset()) -> bool:
+        """Whether the JSON value already is the Python value (no conversion needed)."""
+        match t:
+            case ir.ScalarType(scalar):
+                return scalar not in _SCALAR_DECODERS
+            case ir.AnyType() | ir.LiteralType():
+                return True
+            case ir.ListType(item):
+                return self.is_identity(item, _seen)
+            case ir.MapType(value):
+                return self.is_identity(value, _seen)
+            case ir.RefType(name):
+                declaration = self._lookup(name)
+                if isinstance(declaration, ir.Alias) and name not in _seen:
+                    return self.is_identity(declaration.target, _seen | {name})
+                return False
+            case ir.UnionType(variants, _):
+                return all(self.is_identity(v, _seen) for v in variants)
+            case ir.NullableType(inner):
+                return self.is_identity(inner, _seen)
+        raise AssertionError(t)
+
+    def decode(self, t: ir.TypeRef, src: str) -> str:
+        """An expression turning the JSON value `src` (a simple name or lookup) into `t`."""
+        if self.is_identity(t):
+            return src
+        match t:
+            case ir.ScalarType(scalar):
+                return _SCALAR_DECODERS[scalar].format(src)
+            case ir.ListType(item):
+                var = self._var()
+                return f"[{self.decode(item, var)} for {var} in {src}]"
+            case ir.MapType(value):
+                key, var = self._var(), self._var()
+                return f"{{{key}: {self.decode(value, var)} for {key}, {var} in {src}.items()}}"
+            case ir.RefType(name):
+                declaration = self._lookup(name)
+                ref = self._prefix + identifier(name)
+                if isinstance(declaration, ir.Model):
+                    return f"{ref}.from_dict({src})"
+                if isinstance(declaration, ir.Enum):
+                    return f"{ref}({src})"
+                return f"{self._prefix}_decode_{identifier(name)}({src})"
+            case ir.NullableType(inner):
+                var = self._var()
+                return f"(None if ({var} := {src}) is None else {self.decode(inner, var)})"
+            case ir.UnionType(variants, discriminator):
+                return self._decode_union(variants, discriminator, src)
+        raise AssertionError(t)
+
+    def _decode_union(
+        self, variants: tuple[ir.TypeRef, ...], discriminator: ir.Discriminator | None,
+        src: str,
+    ) -> str:
+        if discriminator is not None:
+            mapping = ", ".join(
+                f"{literal(value)}: {self._prefix}{identifier(name)}.from_dict"
+                for value, name in discriminator.mapping
+            )
+            return (f"_rt.decode_discriminated({src}, {literal(discriminator.property_wire_name)}"
+                    f", {{{mapping}}})")
+        candidates = []
+        for variant in variants:
+            var = self._var()
+            check = self.check(variant, var)
+            decoded = self.decode(variant, var)
+            candidates.append(f"(lambda {var}: {check}, lambda {var}: {decoded})")
+        return f"_rt.decode_union({src}, ({', '.join(candidates)},))"
+
+    def check(self, t: ir.TypeRef, src: str) -> str:
+        """A cheap test of whether the JSON value `src` can be a `t` (to pick union variants)."""
+        match t:
+            case ir.ScalarType(scalar):
+                return _SCALAR_CHECKS[scalar].format(src, src)
+            case ir.AnyType():
+                return "True"
+            case ir.LiteralType(value):
+                return f"{src} == {literal(value)}"
+            case ir.ListType():
+                return f"isinstance({src}, list)"
+            case ir.MapType():
+                return f"isinstance({src}, dict)"
+            case ir.RefType(name):
+                declaration = self._lookup(name)
+                ref = self._prefix + identifier(name)
+                if isinstance(declaration, ir.Model):
+                    return f"{ref}.accepts({src})"
+                if isinstance(declaration, ir.Enum):
+                    return f"_rt.is_member({ref}, {src})"
+                return "True"
+            case ir.NullableType(inner):
+                return f"({src} is None or {self.check(inner, src)})"
+            case ir.UnionType(variants, _):
+                return "(" + " or ".join(self.check(v, src) for v in variants) + ")"
+        raise AssertionError(t)
+
+    # ------------------------------------------------------------------------------ encode
+
+    def encode(self, t: ir.TypeRef, src: str) -> str:
+        """An expression turning the Python value `src` into its JSON value."""
+        match t:
+            case ir.ScalarType(scalar):
+                template = _SCALAR_ENCODERS.get(scalar)
+                return template.format(src) if template else src
+            case ir.AnyType() | ir.LiteralType():
+                return src
+            case ir.ListType(item):
+                if self.is_identity(item):
+                    return f"list({src})"
+                var = self._var()
+                return f"[{self.encode(item, var)} for {var} in {src}]"
+            case ir.MapType(value):
+                if self.is_identity(value):
+                    return f"dict({src})"
+                key, var = self._var(), self._var()
+                return f"{{{key}: {self.encode(value, var)} for {key}, {var} in {src}.items()}}"
+            case ir.RefType(name):
+                declaration = self._lookup(name)
+                if isinstance(declaration, ir.Model):
+                    return f"{src}.to_dict()"
+                if isinstance(declaration, ir.Enum):
+                    return f"{src}.value"
+                return f"_rt.to_json({src})"
+            case ir.NullableType(inner):
+                encoded = self.encode(inner, src)
+                return src if encoded == src else f"(None if {src} is None else {encoded})"
+            case ir.UnionType():
+                return f"_rt.to_json({src})"
+        raise AssertionError(t)
+
+    def _var(self) -> str:
+        self._counter += 1
+        return f"_v{self._counter}"

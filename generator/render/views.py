@@ -1,0 +1,361 @@
+"""IR → template views: every decision about the generated Python is made here.
+
+Templates only loop over these views and print their fields. Every spec-derived string in a
+view has already gone through `pysyntax` (literal, docstring or comment); identifiers come
+from the IR, where `generator.naming` made them valid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import ir
+from .pysyntax import comment, docstring, identifier, literal, string
+from .types import TypeRenderer
+
+
+@dataclass(frozen=True)
+class FieldView:
+    name: str
+    annotation: str
+    default: str  # "" when required
+    doc: str
+
+
+@dataclass(frozen=True)
+class ModelView:
+    name: str
+    doc: str
+    fields: tuple[FieldView, ...]
+    extra_name: str
+    extra_annotation: str
+    wire_names: str  # a frozenset literal
+    decode_arguments: tuple[str, ...]  # `name=expression` lines of from_dict
+    encode_lines: tuple[str, ...]  # statements of to_dict
+    accepts: str  # expression on `data`
+
+
+@dataclass(frozen=True)
+class EnumMemberView:
+    name: str
+    value: str
+
+
+@dataclass(frozen=True)
+class EnumView:
+    name: str
+    doc: str
+    base: str
+    members: tuple[EnumMemberView, ...]
+
+
+@dataclass(frozen=True)
+class AliasView:
+    name: str
+    doc: str
+    annotation: str  # a string literal holding the annotation
+    decode: str  # expression on `data`
+
+
+@dataclass(frozen=True)
+class EndpointView:
+    constant: str
+    method: str
+    path_literal: str
+    security: str
+    errors: tuple[tuple[str, str], ...]  # (status literal, decoder expression)
+    decoder: str
+    idempotency_header: str
+    body_kind: str
+    content_type: str
+
+
+@dataclass(frozen=True)
+class OperationView:
+    name: str
+    doc: str
+    positional: tuple[str, ...]
+    keyword: tuple[str, ...]
+    returns: str
+    endpoint: str
+    call_arguments: tuple[str, ...]
+
+
+def _doc_lines(*parts: str) -> str:
+    return docstring("\n\n".join(p.strip() for p in parts if p and p.strip()))
+
+
+class ViewBuilder:
+    def __init__(self, api: ir.Api) -> None:
+        self.api = api
+        self._declarations = {d.name: d for d in api.declarations}
+        self._models = TypeRenderer(self._declarations.__getitem__)
+        self._client = TypeRenderer(self._declarations.__getitem__, "_m.")
+
+    # ---------------------------------------------------------------------------- models
+
+    def declarations(self) -> tuple[list[EnumView], list[ModelView], list[AliasView]]:
+        enums, models, aliases = [], [], []
+        for declaration in self.api.declarations:
+            match declaration:
+                case ir.Enum():
+                    enums.append(self._enum(declaration))
+                case ir.Model():
+                    models.append(self._model(declaration))
+                case ir.Alias():
+                    aliases.append(self._alias(declaration))
+        return enums, models, aliases
+
+    def _enum(self, enum: ir.Enum) -> EnumView:
+        base = "_rt.OpenIntEnum" if enum.value_type is ir.Scalar.INT else "_rt.OpenStrEnum"
+        members = tuple(EnumMemberView(identifier(m.name), literal(m.value)) for m in enum.members)
+        return EnumView(identifier(enum.name), _doc_lines(enum.description or enum.name), base,
+                        members)
+
+    def _alias(self, alias: ir.Alias) -> AliasView:
+        return AliasView(
+            name=identifier(alias.name),
+            doc=_doc_lines(alias.description),
+            annotation=string(self._models.annotation(alias.target)),
+            decode=self._models.decode(alias.target, "data"),
+        )
+
+    def _model(self, model: ir.Model) -> ModelView:
+        types = self._models
+        fields = []
+        decode_arguments = []
+        encode_lines = []
+        for f in model.fields:
+            annotation = types.annotation(f.type)
+            optional = not f.required
+            if optional and not annotation.endswith("| None") and annotation not in (
+                    "None", "_rt.JsonValue"):
+                annotation += " | None"
+            notes = []
+            if f.has_default:
+                notes.append(f"Default: {literal(f.default)}.")
+            if f.read_only:
+                notes.append("Read-only: set by the server.")
+            if f.write_only:
+                notes.append("Write-only: sent, never returned.")
+            if f.deprecated:
+                notes.append("Deprecated.")
+            fields.append(FieldView(identifier(f.name), annotation, "None" if optional else "",
+                                    _doc_lines(f.description, " ".join(notes))))
+            wire = string(f.wire_name)
+            source = f"data[{wire}]" if f.required else f"data.get({wire})"
+            decode_type = f.type if f.required else ir.nullable(f.type)
+            decode_arguments.append(f"{f.name}={types.decode(decode_type, source)}")
+            value = f"self.{f.name}"
+            encoded = types.encode(decode_type, value)
+            if f.required:
+                encode_lines.append(f"result[{wire}] = {encoded}")
+            else:
+                encode_lines.append(f"if {value} is not None:")
+                encode_lines.append(f"    result[{wire}] = {types.encode(f.type, value)}")
+        wire_names = "frozenset({" + ", ".join(string(f.wire_name) for f in model.fields) + "})" \
+            if model.fields else "frozenset()"
+        extra_annotation = f"dict[str, {types.annotation(model.extra_type)}]"
+        extras = "_rt.extras(data, cls._wire_names)"
+        if not types.is_identity(model.extra_type):
+            extras = ("{_k: " + types.decode(model.extra_type, "_x") +
+                      f" for _k, _x in {extras}.items()}}")
+        decode_arguments.append(f"{model.extra_name}={extras}")
+        extra_encode = f"self.{model.extra_name}"
+        if not types.is_identity(model.extra_type):
+            extra_encode = (f"{{_k: {types.encode(model.extra_type, '_x')} for _k, _x in "
+                            f"self.{model.extra_name}.items()}}")
+        encode_lines.insert(0, f"result: dict[str, _t.Any] = dict({extra_encode})")
+        checks = ["isinstance(data, dict)"]
+        for f in model.fields:
+            if f.required:
+                checks.append(f"{string(f.wire_name)} in data")
+            if isinstance(f.type, ir.LiteralType):
+                checks.append(f"data.get({string(f.wire_name)}) == {literal(f.type.value)}")
+        return ModelView(
+            name=identifier(model.name),
+            doc=_doc_lines(model.description or model.name),
+            fields=tuple(fields),
+            extra_name=identifier(model.extra_name),
+            extra_annotation=extra_annotation,
+            wire_names=wire_names,
+            decode_arguments=tuple(decode_arguments),
+            encode_lines=tuple(encode_lines),
+            accepts=" and ".join(checks),
+        )
+
+    # ------------------------------------------------------------------------ operations
+
+    def endpoints(self) -> list[EndpointView]:
+        return [self._endpoint(op) for op in self.api.operations]
+
+    def _constant(self, op: ir.Operation) -> str:
+        return "_" + op.name.upper()
+
+    def _endpoint(self, op: ir.Operation) -> EndpointView:
+        types = self._client
+        errors = tuple(
+            (string(r.status.upper() if r.status != "default" else "default"),
+             types_decoder(types, r.type))
+            for r in op.errors if r.kind is ir.ResponseKind.JSON and r.type is not None
+        )
+        return EndpointView(
+            constant=self._constant(op),
+            method=string(op.method),
+            path_literal=string(op.path),
+            security="(" + "".join(string(s) + ", " for s in op.security) + ")",
+            errors=errors,
+            decoder=self._response_decoder(op.success),
+            idempotency_header=string(op.idempotency_header) if op.idempotency_header else "None",
+            body_kind=string(op.body.kind.value) if op.body else string(""),
+            content_type=string(op.body.content_type) if op.body else string(""),
+        )
+
+    def _response_decoder(self, response: ir.Response | None) -> str:
+        if response is None:
+            return "_rt.decode_json(_rt.json_value)"
+        match response.kind:
+            case ir.ResponseKind.JSON:
+                return "_rt.decode_json(" + types_decoder(self._client, response.type) + ")"
+            case ir.ResponseKind.BINARY:
+                return "_rt.read_bytes"
+            case ir.ResponseKind.TEXT:
+                return "_rt.read_text"
+            case ir.ResponseKind.STREAM:
+                return "_rt.keep_response"
+            case ir.ResponseKind.EMPTY:
+                return "_rt.no_content"
+        raise AssertionError(response.kind)
+
+    def _returns(self, response: ir.Response | None) -> str:
+        if response is None:
+            return "_rt.JsonValue"
+        match response.kind:
+            case ir.ResponseKind.JSON:
+                return self._client.annotation(response.type or ir.ANY)
+            case ir.ResponseKind.BINARY:
+                return "bytes"
+            case ir.ResponseKind.TEXT:
+                return "str"
+            case ir.ResponseKind.STREAM:
+                return "httpx.Response"
+            case ir.ResponseKind.EMPTY:
+                return "None"
+        raise AssertionError(response.kind)
+
+    def operations(self) -> list[OperationView]:
+        return [self._operation(op) for op in self.api.operations]
+
+    def _operation(self, op: ir.Operation) -> OperationView:
+        types = self._client
+        positional, required_kw, optional_kw = [], [], []
+        args_doc = []
+        for p in op.parameters:
+            annotation = types.annotation(p.type)
+            if p.location is ir.ParamLocation.PATH:
+                positional.append(f"{p.name}: {annotation}")
+            elif p.required:
+                required_kw.append(f"{p.name}: {annotation}")
+            else:
+                if not annotation.endswith("| None") and annotation != "_rt.JsonValue":
+                    annotation += " | None"
+                optional_kw.append(f"{p.name}: {annotation} = None")
+            notes = f" Server default: {literal(p.default)}." if p.has_default else ""
+            args_doc.append((p.name, (p.description or "").strip() + notes))
+        if op.body is not None:
+            annotation = types.annotation(op.body.type)
+            if op.body.required:
+                required_kw.append(f"{op.body.name}: {annotation}")
+            else:
+                if not annotation.endswith("| None"):
+                    annotation += " | None"
+                optional_kw.append(f"{op.body.name}: {annotation} = None")
+            args_doc.append((op.body.name, op.body.description or "The request body."))
+        keyword = required_kw + optional_kw + [
+            "timeout: _rt.Timeout | _rt.NotGiven = _rt.NOT_GIVEN",
+            "extra_headers: _t.Mapping[str, str] | None = None",
+            "extra_query: _t.Mapping[str, object] | None = None",
+        ]
+        call = [self._path_argument(op)]
+        groups = {ir.ParamLocation.QUERY: [], ir.ParamLocation.HEADER: [],
+                  ir.ParamLocation.COOKIE: []}
+        for p in op.parameters:
+            if p.location is ir.ParamLocation.QUERY:
+                groups[p.location].append(
+                    f"({string(p.wire_name)}, {p.name}, _rt.{p.encoding.name})")
+            elif p.location is not ir.ParamLocation.PATH:
+                groups[p.location].append(f"({string(p.wire_name)}, {p.name})")
+        for location, keyword_name in ((ir.ParamLocation.QUERY, "query"),
+                                       (ir.ParamLocation.HEADER, "headers"),
+                                       (ir.ParamLocation.COOKIE, "cookies")):
+            if groups[location]:
+                call.append(f"{keyword_name}=(" + "".join(e + ", " for e in groups[location]) + ")")
+        if op.body is not None:
+            call.append(f"body={op.body.name}")
+        call.append("timeout=timeout")
+        call.append("extra_headers=extra_headers")
+        call.append("extra_query=extra_query")
+
+        doc_parts = [op.summary, op.description if op.description != op.summary else ""]
+        if op.deprecated:
+            doc_parts.append("Deprecated.")
+        if args_doc:
+            documented = [(name, " ".join(text.split())) for name, text in args_doc if text.strip()]
+            if documented:
+                doc_parts.append("Args:\n" + "\n".join(
+                    f"    {name}: {text}" for name, text in documented))
+        doc_parts.append(f"`{op.method} {op.path}`")
+        return OperationView(
+            name=identifier(op.name),
+            doc=_doc_lines(*doc_parts),
+            positional=tuple(positional),
+            keyword=tuple(keyword),
+            returns=self._returns(op.success),
+            endpoint=self._constant(op),
+            call_arguments=tuple(call),
+        )
+
+    def _path_argument(self, op: ir.Operation) -> str:
+        """The request path: literal pieces of the template joined with encoded arguments."""
+        path_params = {p.wire_name: p.name for p in op.parameters
+                       if p.location is ir.ParamLocation.PATH}
+        pieces: list[str] = []
+        rest = op.path
+        while "{" in rest and "}" in rest[rest.index("{"):]:
+            start = rest.index("{")
+            end = rest.index("}", start)
+            variable = rest[start + 1:end]
+            if start:
+                pieces.append(string(rest[:start]))
+            if variable in path_params:
+                pieces.append(f"_rt.encode_path_parameter({path_params[variable]})")
+            else:
+                pieces.append(string(rest[start:end + 1]))
+            rest = rest[end + 1:]
+        if rest:
+            pieces.append(string(rest))
+        return " + ".join(pieces) if pieces else string("")
+
+    # -------------------------------------------------------------------------- package
+
+    def security(self) -> list[tuple[str, str, str]]:
+        return [(string(s.name), string(s.kind.value.replace("api_key_", "api_key_")),
+                 string(s.wire_name)) for s in self.api.security_schemes]
+
+    def header_comment(self) -> str:
+        return comment(f"Generated by clientgen {self.api.generator_version} from "
+                       f"{self.api.spec_name} (sha256 {self.api.spec_sha256}). Do not edit: "
+                       "regenerate with `clientgen generate`.")
+
+
+def types_decoder(types: TypeRenderer, t: ir.TypeRef | None) -> str:
+    """A function from a JSON value to `t`, for use as an argument."""
+    if t is None:
+        return "_rt.json_value"
+    if isinstance(t, ir.RefType):
+        expression = types.decode(t, "data")
+        if expression.endswith(".from_dict(data)"):
+            return expression[: -len("(data)")]
+    if types.is_identity(t):
+        return f"lambda data: _t.cast({string(types.annotation(t))}, data)"
+    return f"lambda data: {types.decode(t, 'data')}"

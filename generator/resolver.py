@@ -1,0 +1,247 @@
+"""Stage 2: find every `$ref`, load the files they name, and check that each one resolves.
+
+Only local refs and relative files inside the spec's own folder are followed; remote URLs,
+`file://`, absolute paths and anything that escapes the folder (`..`, symlinks) are refused.
+Values that are data rather than schema (`example`, `default`, `enum`, `const`, extensions)
+are never searched, so an example containing a `$ref` key is not mistaken for a reference.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from .diagnostics import GenerationFailed, Reporter, pointer_join, pointer_tokens
+from .loader import Document, load_document
+
+# Keys whose values are data, not part of the document's structure.
+_DATA_KEYS = frozenset({"example", "examples", "default", "enum", "const"})
+# Keys whose value is a map from user-chosen names to objects: its keys are never keywords.
+_NAME_MAP_KEYS = frozenset(
+    {
+        "properties", "patternProperties", "$defs", "definitions", "dependentSchemas",
+        "schemas", "responses", "parameters", "requestBodies", "headers", "securitySchemes",
+        "links", "callbacks", "pathItems", "paths", "webhooks", "content", "encoding",
+        "variables",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A value in some document, with where it is."""
+
+    value: Any
+    document: Document
+    pointer: str
+
+    @property
+    def source(self) -> str:
+        return f"{self.document.display_name}#{self.pointer}"
+
+    def child(self, *tokens: str | int) -> "Located":
+        value = self.value
+        for token in tokens:
+            value = value[token]
+        return Located(value, self.document, pointer_join(self.pointer, *tokens))
+
+
+class ResolvedSpec:
+    """The root document, the files it refers to, and the target of every `$ref` in them."""
+
+    def __init__(self, root: Document) -> None:
+        self.root = root
+        self.root_dir = root.path.resolve().parent
+        self.documents: dict[Path, Document] = {root.path.resolve(): root}
+        self._targets: dict[tuple[Path, str], Located] = {}
+
+    def document_named(self, display_name: str) -> Document | None:
+        for document in self.documents.values():
+            if document.display_name == display_name:
+                return document
+        return None
+
+    def line_of(self, display_name: str, pointer: str) -> int | None:
+        document = self.document_named(display_name)
+        return document.line_of(pointer) if document is not None else None
+
+    def target(self, ref: str, document: Document) -> Located:
+        """The value a `$ref` found in `document` points to (checked by `resolve_refs`)."""
+        return self._targets[(document.path.resolve(), ref)]
+
+    def follow(self, located: Located) -> Located:
+        """Follow `$ref`s until a value that is not a reference (for non-schema objects)."""
+        seen: set[tuple[Path, str]] = set()
+        while isinstance(located.value, dict) and isinstance(located.value.get("$ref"), str):
+            key = (located.document.path.resolve(), located.value["$ref"])
+            if key in seen:
+                break  # reported by resolve_refs as a cycle
+            seen.add(key)
+            located = self._targets.get(key, located)
+            if located is None:
+                break
+        return located
+
+
+def resolve_refs(root: Document, reporter: Reporter) -> ResolvedSpec:
+    spec = ResolvedSpec(root)
+    pending = [root]
+    while pending:
+        document = pending.pop()
+        for ref, pointer in _find_refs(document.data):
+            key = (document.path.resolve(), ref)
+            if key in spec._targets:
+                continue
+            target = _resolve_one(spec, document, ref, pointer, reporter, pending)
+            if target is not None:
+                spec._targets[key] = target
+    _report_ref_cycles(spec, reporter)
+    reporter.raise_if_errors()
+    return spec
+
+
+def _resolve_one(
+    spec: ResolvedSpec,
+    document: Document,
+    ref: str,
+    pointer: str,
+    reporter: Reporter,
+    pending: list[Document],
+) -> Located | None:
+    where = pointer_join(pointer, "$ref")
+    file_part, _, fragment = ref.partition("#")
+
+    def refuse(message: str) -> None:
+        reporter.error(document.display_name, where, f"$ref {ref!r}: {message}")
+
+    target_document = document
+    if file_part:
+        scheme = urlsplit(file_part).scheme
+        if scheme and len(scheme) > 1:  # one letter is a Windows drive, refused below
+            refuse(f"{scheme}:// references are not followed; only files inside the spec's "
+                   "folder are")
+            return None
+        relative = unquote(file_part)
+        if relative.startswith(("/", "\\")) or (len(relative) > 1 and relative[1] == ":"):
+            refuse("absolute paths are not followed; only files inside the spec's folder are")
+            return None
+        path = (document.path.resolve().parent / relative).resolve()
+        if not path.is_relative_to(spec.root_dir):
+            refuse(f"points outside the spec's folder ({spec.root_dir})")
+            return None
+        if path not in spec.documents:
+            display = str(Path(document.display_name).parent / relative)
+            try:
+                loaded = load_document(path, display)
+            except GenerationFailed as failed:
+                for diagnostic in failed.diagnostics:
+                    refuse(f"cannot load {relative}: {diagnostic.message}")
+                return None
+            spec.documents[path] = loaded
+            pending.append(loaded)
+        target_document = spec.documents[path]
+
+    fragment = unquote(fragment)
+    if fragment and not fragment.startswith("/"):
+        refuse("anchor references (#name) are not supported; use a JSON pointer")
+        return None
+    value: Any = target_document.data
+    try:
+        for token in pointer_tokens(fragment):
+            value = _step(value, token)
+    except (KeyError, IndexError, TypeError, ValueError):
+        refuse("does not resolve (no such location in "
+               f"{'this document' if target_document is document else file_part})")
+        return None
+    return Located(value, target_document, fragment)
+
+
+def _step(value: Any, token: str) -> Any:
+    if isinstance(value, dict):
+        if token in value:
+            return value[token]
+        if token.lstrip("-").isdigit() and int(token) in value:  # YAML's unquoted 200:
+            return value[int(token)]
+        raise KeyError(token)
+    if isinstance(value, list):
+        return value[int(token)]
+    raise TypeError(token)
+
+
+def _find_refs(data: Any) -> list[tuple[str, str]]:
+    """Every (`$ref` string, pointer of the object holding it) in a document.
+
+    Shared subtrees (YAML aliases) are visited once, so alias-heavy documents stay linear.
+    """
+    found: list[tuple[str, str]] = []
+    visited: set[int] = set()
+    stack: list[tuple[Any, str, bool]] = [(data, "", False)]
+    while stack:
+        value, pointer, names = stack.pop()
+        if isinstance(value, dict):
+            if id(value) in visited:
+                continue
+            visited.add(id(value))
+            ref = value.get("$ref")
+            if isinstance(ref, str) and not names:
+                found.append((ref, pointer))
+            for key, child in value.items():
+                key = str(key)
+                if not names and (key in _DATA_KEYS or key.startswith("x-") or key == "$ref"):
+                    continue
+                if isinstance(child, (dict, list)):
+                    stack.append((child, pointer_join(pointer, key), not names and key in _NAME_MAP_KEYS))
+        elif isinstance(value, list):
+            if id(value) in visited:
+                continue
+            visited.add(id(value))
+            for index, child in enumerate(value):
+                if isinstance(child, (dict, list)):
+                    stack.append((child, pointer_join(pointer, index), False))
+    found.reverse()
+    return found
+
+
+def _report_ref_cycles(spec: ResolvedSpec, reporter: Reporter) -> None:
+    """A `$ref` whose chain of `$ref`s comes back to itself never reaches a value."""
+    for (path, ref), target in list(spec._targets.items()):
+        seen = {(path, ref)}
+        current = target
+        while isinstance(current.value, dict) and isinstance(current.value.get("$ref"), str):
+            key = (current.document.path.resolve(), current.value["$ref"])
+            if key in seen:
+                document = spec.documents[path]
+                reporter.error(document.display_name, current.pointer,
+                               f"$ref {ref!r} is part of a cycle of references that never "
+                               "reaches a value")
+                break
+            seen.add(key)
+            nxt = spec._targets.get(key)
+            if nxt is None:
+                break
+            current = nxt
+
+
+def resolve_extra_ref(
+    spec: ResolvedSpec, ref: str, document: Document, pointer: str, reporter: Reporter
+) -> Located | None:
+    """Resolve a reference that is not a `$ref` key (a discriminator mapping value), under the
+    same rules as every other reference."""
+    key = (document.path.resolve(), ref)
+    if key not in spec._targets:
+        pending: list[Document] = []
+        target = _resolve_one(spec, document, ref, pointer, reporter, pending)
+        if target is None:
+            return None
+        for loaded in pending:
+            for nested_ref, nested_pointer in _find_refs(loaded.data):
+                nested_key = (loaded.path.resolve(), nested_ref)
+                if nested_key not in spec._targets:
+                    nested = _resolve_one(spec, loaded, nested_ref, nested_pointer, reporter,
+                                          pending)
+                    if nested is not None:
+                        spec._targets[nested_key] = nested
+        spec._targets[key] = target
+    return spec._targets[key]

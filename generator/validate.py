@@ -1,0 +1,93 @@
+"""Stage 3: check the document against its declared OpenAPI version.
+
+A finding of openapi-spec-validator is a located warning: real specs are often invalid against
+their own version (a number `exclusiveMinimum` under 3.0, `nullable` inside 3.1) and still
+describe a usable API. The IR builder reports what it truly cannot use as errors; `--strict`
+makes every warning an error. The version itself is checked here: without a supported
+`openapi` field there is nothing sensible to generate.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .diagnostics import Reporter, pointer_join
+from .resolver import ResolvedSpec
+
+_MAX_FINDINGS = 50
+
+
+def check_version(spec: ResolvedSpec, reporter: Reporter) -> str | None:
+    """The `3.x` version family, or None after reporting why the document is not OpenAPI 3."""
+    data = spec.root.data
+    name = spec.root.display_name
+    if "swagger" in data:
+        reporter.error(name, "/swagger", "Swagger 2.0 documents are not supported; convert it "
+                       "to OpenAPI 3 first (e.g. with swagger2openapi or editor.swagger.io)")
+        return None
+    version = data.get("openapi")
+    if version is None:
+        reporter.error(name, "", "not an OpenAPI document: the `openapi` version field is "
+                       "missing")
+        return None
+    match = re.fullmatch(r"3\.(\d+)(\.\d+)?(-[\w.]+)?", str(version))
+    if not match:
+        reporter.error(name, "/openapi", f"unsupported OpenAPI version {version!r}: 3.0 and "
+                       "3.1 are supported")
+        return None
+    minor = int(match.group(1))
+    if minor == 0:
+        return "3.0"
+    if minor > 1:
+        reporter.warning(name, "/openapi", f"OpenAPI {version} is newer than 3.1; generating "
+                         "as 3.1 (features added after 3.1 are skipped)")
+    return "3.1"
+
+
+def validate(spec: ResolvedSpec, family: str, reporter: Reporter) -> None:
+    """Report the validator's findings as located warnings (at most `_MAX_FINDINGS`)."""
+    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
+    validator_class = OpenAPIV30SpecValidator if family == "3.0" else OpenAPIV31SpecValidator
+    handlers = {"file": _LoadedDocumentHandler(spec)}
+    validator_class = type("_Validator", (validator_class,), {"resolver_handlers": handlers})
+    base_uri = spec.root.path.resolve().as_uri()
+    name = spec.root.display_name
+    count = 0
+    try:
+        for error in validator_class(spec.root.data, base_uri=base_uri).iter_errors():
+            count += 1
+            if count > _MAX_FINDINGS:
+                reporter.warning(name, "", f"more than {_MAX_FINDINGS} validation findings; "
+                                 "the rest are not listed")
+                break
+            pointer = pointer_join("", *[str(p) for p in getattr(error, "absolute_path", [])])
+            reporter.warning(name, pointer, f"not valid OpenAPI {family}: "
+                             f"{_short(getattr(error, 'message', str(error)))}")
+    except RecursionError:
+        reporter.warning(name, "", "validation skipped: the document is nested too deeply")
+    except Exception as exc:  # noqa: BLE001 - the validator's own failures must not stop us
+        reporter.warning(name, "", f"validation stopped early: {_short(str(exc))}")
+
+
+def _short(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _LoadedDocumentHandler:
+    """Serves the validator only the files the resolver already loaded and checked."""
+
+    def __init__(self, spec: ResolvedSpec) -> None:
+        self._spec = spec
+
+    def __call__(self, uri: str) -> Any:
+        from pathlib import Path
+        from urllib.parse import unquote, urlsplit
+
+        path = Path(unquote(urlsplit(uri).path)).resolve()
+        document = self._spec.documents.get(path)
+        if document is None:
+            raise ValueError(f"{uri} is not a file the spec may refer to")
+        return document.data

@@ -1,0 +1,108 @@
+"""Stage 7: write a generated package to disk, all or nothing.
+
+The new package is assembled in a temporary folder beside the target and swapped in with
+renames, so an interrupted or failed run leaves the previous output as it was. Files in the
+package folder that the generator did not write (listed in no manifest) are carried over:
+a user's own file next to generated ones survives regeneration.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+MANIFEST = ".clientgen-manifest.json"
+
+
+def manifest_text(files: dict[str, str], generator_version: str, spec_sha256: str) -> str:
+    entries = {path: hashlib.sha256(text.encode()).hexdigest() for path, text in sorted(files.items())}
+    document = {"generator": f"clientgen {generator_version}", "spec_sha256": spec_sha256,
+                "files": entries}
+    return json.dumps(document, indent=2, sort_keys=True) + "\n"
+
+
+def generated_files_of(package_dir: Path) -> set[str]:
+    """Relative paths the generator wrote last time (per the package's manifest)."""
+    try:
+        document = json.loads((package_dir / MANIFEST).read_text(encoding="utf-8"))
+        return set(document.get("files", {})) | {MANIFEST}
+    except (OSError, ValueError, AttributeError):
+        return {MANIFEST}
+
+
+def read_tree(package_dir: Path) -> dict[str, str]:
+    """The generated files currently on disk (per the manifest), as text."""
+    found = {}
+    for relative in generated_files_of(package_dir):
+        path = package_dir / relative
+        if path.is_file():
+            found[relative] = path.read_text(encoding="utf-8")
+    return found
+
+
+def write_package(files: dict[str, str], package_dir: Path) -> None:
+    package_dir = package_dir.absolute()
+    package_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{package_dir.name}.new-", dir=package_dir.parent))
+    try:
+        if package_dir.is_dir():
+            _carry_over_user_files(package_dir, staging, set(files))
+        for relative, text in files.items():
+            target = staging / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+        _swap_in(staging, package_dir)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _carry_over_user_files(package_dir: Path, staging: Path, new_files: set[str]) -> None:
+    previously_generated = generated_files_of(package_dir)
+    for path in sorted(package_dir.rglob("*")):
+        relative = path.relative_to(package_dir).as_posix()
+        if path.is_dir() or relative in previously_generated or relative in new_files:
+            continue
+        if "__pycache__" in path.parts:
+            continue
+        target = staging / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target, follow_symlinks=False)
+
+
+_RENAME_EXCHANGE = 2
+
+
+def _swap_in(staging: Path, package_dir: Path) -> None:
+    if not package_dir.exists():
+        os.rename(staging, package_dir)
+        return
+    if _exchange(staging, package_dir):
+        shutil.rmtree(staging, ignore_errors=True)  # now holds the old package
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f".{package_dir.name}.old-", dir=package_dir.parent))
+    os.rmdir(retired)
+    os.rename(package_dir, retired)
+    os.rename(staging, package_dir)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError, TypeError):
+        return False
+    at_fdcwd = -100
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
