@@ -21,10 +21,12 @@ import time
 import uuid as _uuid
 from dataclasses import dataclass, field
 from typing import (
+    TYPE_CHECKING,
     Any,
     Awaitable,
     Callable,
     ClassVar,
+    ForwardRef,
     Generic,
     Mapping,
     ParamSpec,
@@ -48,8 +50,14 @@ log = logging.getLogger(PACKAGE)
 T = TypeVar("T")
 P = ParamSpec("P")
 
-JsonValue: TypeAlias = "None | bool | int | float | str | list[JsonValue] | dict[str, JsonValue]"
-"""Any JSON value: what an untyped schema allows."""
+if TYPE_CHECKING:
+    JsonValue: TypeAlias = (
+        "None | bool | int | float | str | list[JsonValue] | dict[str, JsonValue]"
+    )
+    """Any JSON value: what an untyped schema allows."""
+else:  # the same alias, resolvable by typing.get_type_hints from any module
+    _JsonRef = ForwardRef("JsonValue", module=__name__)
+    JsonValue = Union[None, bool, int, float, str, list[_JsonRef], dict[str, _JsonRef]]
 
 # ----------------------------------------------------------------------------- open enums
 
