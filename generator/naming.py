@@ -45,10 +45,12 @@ def constant_case(text: str) -> str:
 
 def _finish(name: str, fallback: str, prefix: str) -> str:
     if not name:
-        name = fallback
+        name = fallback or "x"
     if name[0].isdigit():
-        name = prefix + name
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in _SHADOWING_BUILTINS:
+        name = (prefix or "x") + name
+    # Soft keywords (`match`, `type`, ...) are valid names, and their list grows with Python
+    # versions: renaming them would make the output depend on the Python that generated it.
+    if keyword.iskeyword(name) or name in _SHADOWING_BUILTINS:
         name += "_"
     assert name.isidentifier(), name
     return name

@@ -8,6 +8,7 @@ are never searched, so an example containing a `$ref` key is not mistaken for a 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -132,7 +133,7 @@ def _resolve_one(
             refuse(f"points outside the spec's folder ({spec.root_dir})")
             return None
         if path not in spec.documents:
-            display = str(Path(document.display_name).parent / relative)
+            display = os.path.normpath(Path(document.display_name).parent / relative)
             try:
                 loaded = load_document(path, display)
             except GenerationFailed as failed:
@@ -212,8 +213,7 @@ def _report_ref_cycles(spec: ResolvedSpec, reporter: Reporter) -> None:
         while isinstance(current.value, dict) and isinstance(current.value.get("$ref"), str):
             key = (current.document.path.resolve(), current.value["$ref"])
             if key in seen:
-                document = spec.documents[path]
-                reporter.error(document.display_name, current.pointer,
+                reporter.error(current.document.display_name, current.pointer,
                                f"$ref {ref!r} is part of a cycle of references that never "
                                "reaches a value")
                 break

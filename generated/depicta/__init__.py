@@ -23,8 +23,8 @@ from .errors import (
 from .models import (
     GenerationJobList,
     GenerationJob,
-    GenerationJobError,
     ErrorResponse,
+    GenerationJobError,
 )
 
 __version__ = "1.0.0"
@@ -53,6 +53,6 @@ __all__ = [
     "PaginationLoopError",
     "GenerationJobList",
     "GenerationJob",
-    "GenerationJobError",
     "ErrorResponse",
+    "GenerationJobError",
 ]

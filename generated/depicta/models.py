@@ -14,8 +14,8 @@ from . import _runtime as _rt
 __all__ = [
     "GenerationJobList",
     "GenerationJob",
-    "GenerationJobError",
     "ErrorResponse",
+    "GenerationJobError",
 ]
 
 
@@ -184,45 +184,6 @@ class GenerationJob:
 
 
 @_dataclass(kw_only=True, slots=True)
-class GenerationJobError:
-    """Error details. Present only when status is failed."""
-
-    _wire_names: _t.ClassVar[frozenset[str]] = frozenset({"code", "message"})
-
-    code: str | None = None
-    """Machine-readable error code (e.g. content_rejected, insufficient_credits)."""
-
-    message: str | None = None
-    """Human-readable description of why the job failed."""
-
-    additional_properties: dict[str, _rt.JsonValue] = _field(default_factory=dict)
-    """Properties the schema does not list, kept as received."""
-
-    @classmethod
-    def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
-        """Decode from the JSON object the API sends."""
-        return cls(
-            code=data.get("code"),
-            message=data.get("message"),
-            additional_properties=_rt.extras(data, cls._wire_names),
-        )
-
-    def to_dict(self) -> dict[str, _t.Any]:
-        """Encode to the JSON object the API expects."""
-        result: dict[str, _t.Any] = dict(self.additional_properties)
-        if self.code is not None:
-            result["code"] = self.code
-        if self.message is not None:
-            result["message"] = self.message
-        return result
-
-    @classmethod
-    def accepts(cls, data: object) -> bool:
-        """Whether `data` has this model's required properties (used to pick union variants)."""
-        return isinstance(data, dict)
-
-
-@_dataclass(kw_only=True, slots=True)
 class ErrorResponse:
     """ErrorResponse"""
 
@@ -259,6 +220,45 @@ class ErrorResponse:
             result["message"] = self.message
         if self.request_id is not None:
             result["request_id"] = self.request_id
+        return result
+
+    @classmethod
+    def accepts(cls, data: object) -> bool:
+        """Whether `data` has this model's required properties (used to pick union variants)."""
+        return isinstance(data, dict)
+
+
+@_dataclass(kw_only=True, slots=True)
+class GenerationJobError:
+    """Error details. Present only when status is failed."""
+
+    _wire_names: _t.ClassVar[frozenset[str]] = frozenset({"code", "message"})
+
+    code: str | None = None
+    """Machine-readable error code (e.g. content_rejected, insufficient_credits)."""
+
+    message: str | None = None
+    """Human-readable description of why the job failed."""
+
+    additional_properties: dict[str, _rt.JsonValue] = _field(default_factory=dict)
+    """Properties the schema does not list, kept as received."""
+
+    @classmethod
+    def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
+        """Decode from the JSON object the API sends."""
+        return cls(
+            code=data.get("code"),
+            message=data.get("message"),
+            additional_properties=_rt.extras(data, cls._wire_names),
+        )
+
+    def to_dict(self) -> dict[str, _t.Any]:
+        """Encode to the JSON object the API expects."""
+        result: dict[str, _t.Any] = dict(self.additional_properties)
+        if self.code is not None:
+            result["code"] = self.code
+        if self.message is not None:
+            result["message"] = self.message
         return result
 
     @classmethod

@@ -22,10 +22,10 @@ from .errors import (
 )
 from .models import (
     HTTPValidationError,
-    ValidationError,
     JobListResponse,
-    JobSummaryResponse,
     JobStatus,
+    JobSummaryResponse,
+    ValidationError,
     ListJobsJobTypeItem,
 )
 
@@ -54,9 +54,9 @@ __all__ = [
     "MissingCredentialsError",
     "PaginationLoopError",
     "HTTPValidationError",
-    "ValidationError",
     "JobListResponse",
-    "JobSummaryResponse",
     "JobStatus",
+    "JobSummaryResponse",
+    "ValidationError",
     "ListJobsJobTypeItem",
 ]

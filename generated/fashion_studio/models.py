@@ -13,10 +13,10 @@ from . import _runtime as _rt
 
 __all__ = [
     "HTTPValidationError",
-    "ValidationError",
     "JobListResponse",
-    "JobSummaryResponse",
     "JobStatus",
+    "JobSummaryResponse",
+    "ValidationError",
     "ListJobsJobTypeItem",
 ]
 
@@ -78,48 +78,6 @@ class HTTPValidationError:
     def accepts(cls, data: object) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict)
-
-
-@_dataclass(kw_only=True, slots=True)
-class ValidationError:
-    """ValidationError"""
-
-    _wire_names: _t.ClassVar[frozenset[str]] = frozenset({"loc", "msg", "type"})
-
-    loc: list[str | int]
-    """Location"""
-
-    msg: str
-    """Message"""
-
-    type: str
-    """Error Type"""
-
-    additional_properties: dict[str, _rt.JsonValue] = _field(default_factory=dict)
-    """Properties the schema does not list, kept as received."""
-
-    @classmethod
-    def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
-        """Decode from the JSON object the API sends."""
-        return cls(
-            loc=data["loc"],
-            msg=data["msg"],
-            type=data["type"],
-            additional_properties=_rt.extras(data, cls._wire_names),
-        )
-
-    def to_dict(self) -> dict[str, _t.Any]:
-        """Encode to the JSON object the API expects."""
-        result: dict[str, _t.Any] = dict(self.additional_properties)
-        result["loc"] = list(self.loc)
-        result["msg"] = self.msg
-        result["type"] = self.type
-        return result
-
-    @classmethod
-    def accepts(cls, data: object) -> bool:
-        """Whether `data` has this model's required properties (used to pick union variants)."""
-        return isinstance(data, dict) and "loc" in data and "msg" in data and "type" in data
 
 
 @_dataclass(kw_only=True, slots=True)
@@ -230,3 +188,45 @@ class JobSummaryResponse:
             and "status" in data
             and "created_at" in data
         )
+
+
+@_dataclass(kw_only=True, slots=True)
+class ValidationError:
+    """ValidationError"""
+
+    _wire_names: _t.ClassVar[frozenset[str]] = frozenset({"loc", "msg", "type"})
+
+    loc: list[str | int]
+    """Location"""
+
+    msg: str
+    """Message"""
+
+    type: str
+    """Error Type"""
+
+    additional_properties: dict[str, _rt.JsonValue] = _field(default_factory=dict)
+    """Properties the schema does not list, kept as received."""
+
+    @classmethod
+    def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
+        """Decode from the JSON object the API sends."""
+        return cls(
+            loc=data["loc"],
+            msg=data["msg"],
+            type=data["type"],
+            additional_properties=_rt.extras(data, cls._wire_names),
+        )
+
+    def to_dict(self) -> dict[str, _t.Any]:
+        """Encode to the JSON object the API expects."""
+        result: dict[str, _t.Any] = dict(self.additional_properties)
+        result["loc"] = list(self.loc)
+        result["msg"] = self.msg
+        result["type"] = self.type
+        return result
+
+    @classmethod
+    def accepts(cls, data: object) -> bool:
+        """Whether `data` has this model's required properties (used to pick union variants)."""
+        return isinstance(data, dict) and "loc" in data and "msg" in data and "type" in data
