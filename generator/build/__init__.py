@@ -1,0 +1,115 @@
+"""Stage 4: build the immutable IR from a resolved, validated spec."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .. import __version__, ir
+from ..diagnostics import Reporter
+from ..naming import Namespace, constant_case
+from ..resolver import Located, ResolvedSpec
+from .operations import OperationBuilder
+from .schemas import SchemaConverter
+
+# Names the generated package defines itself; a model may not take them.
+RUNTIME_NAMES = frozenset(
+    {
+        "Client", "AsyncClient", "Page", "AsyncPage", "SyncPage", "JsonValue", "Unset",
+        "ClientError", "APIError", "APIStatusError", "APIConnectionError", "APITimeoutError",
+        "BadRequestError", "AuthenticationError", "PaymentRequiredError",
+        "PermissionDeniedError", "NotFoundError", "ConflictError", "UnprocessableEntityError",
+        "RateLimitError", "InternalServerError", "PaginationLoopError", "MissingCredentialsError",
+        "RequestOptions", "Response", "Any", "Literal", "TypeAlias", "Enum",
+    }
+)
+
+
+def build_api(
+    spec: ResolvedSpec,
+    family: str,
+    reporter: Reporter,
+    package: str,
+    spec_sha256: str,
+) -> ir.Api:
+    data = spec.root.data
+    info = data.get("info") if isinstance(data.get("info"), dict) else {}
+    security = _security_schemes(spec, reporter)
+    schemas = SchemaConverter(spec, reporter, family, Namespace(RUNTIME_NAMES))
+    schemas.convert_components()
+    operations = OperationBuilder(spec, reporter, schemas, security).build_all()
+    _note_ignored(spec, reporter)
+    reporter.raise_if_errors()
+    return ir.Api(
+        package=package,
+        title=_text(info.get("title")) or package,
+        api_version=_text(info.get("version")),
+        description=_text(info.get("description")) or _text(info.get("summary")),
+        base_url=_base_url(data),
+        env_prefix=constant_case(package) or "API",
+        declarations=schemas.declarations(),
+        operations=operations,
+        security_schemes=tuple(security.values()),
+        spec_sha256=spec_sha256,
+        spec_name=spec.root.path.name,
+        generator_version=__version__,
+    )
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else (str(value) if value is not None else "")
+
+
+def _base_url(data: dict[str, Any]) -> str:
+    servers = data.get("servers")
+    if not isinstance(servers, list) or not servers or not isinstance(servers[0], dict):
+        return ""
+    server = servers[0]
+    url = _text(server.get("url"))
+    variables = server.get("variables") if isinstance(server.get("variables"), dict) else {}
+
+    def substitute(match: re.Match[str]) -> str:
+        variable = variables.get(match.group(1))
+        if isinstance(variable, dict) and "default" in variable:
+            return _text(variable["default"])
+        return match.group(0)
+
+    return re.sub(r"{([^{}]+)}", substitute, url)
+
+
+def _security_schemes(spec: ResolvedSpec, reporter: Reporter) -> dict[str, ir.SecurityScheme]:
+    components = spec.root.data.get("components")
+    if not isinstance(components, dict) or not isinstance(components.get("securitySchemes"), dict):
+        return {}
+    root = Located(spec.root.data, spec.root, "")
+    schemes: dict[str, ir.SecurityScheme] = {}
+    for name in components["securitySchemes"]:
+        located = spec.follow(root.child("components", "securitySchemes", name))
+        value = located.value if isinstance(located.value, dict) else {}
+        kind = value.get("type")
+        scheme = str(value.get("scheme", "")).lower()
+        description = _text(value.get("description"))
+        file = located.document.display_name
+        if kind == "http" and scheme == "basic":
+            schemes[name] = ir.SecurityScheme(name, ir.AuthKind.BASIC, "Authorization", description)
+        elif (kind == "http" and scheme == "bearer") or kind in ("oauth2", "openIdConnect"):
+            schemes[name] = ir.SecurityScheme(name, ir.AuthKind.BEARER, "Authorization",
+                                              description)
+        elif kind == "apiKey" and isinstance(value.get("name"), str):
+            where = {"header": ir.AuthKind.API_KEY_HEADER, "query": ir.AuthKind.API_KEY_QUERY,
+                     "cookie": ir.AuthKind.API_KEY_COOKIE}.get(value.get("in"))
+            if where is None:
+                reporter.warning(file, located.pointer + "/in", "apiKey `in` must be header, "
+                                 "query or cookie; scheme skipped")
+                continue
+            schemes[name] = ir.SecurityScheme(name, where, value["name"], description)
+        else:
+            reporter.warning(file, located.pointer, f"security scheme type {kind!r}"
+                             f"{' ' + scheme if scheme else ''} is not supported; skipped")
+    return schemes
+
+
+def _note_ignored(spec: ResolvedSpec, reporter: Reporter) -> None:
+    if "webhooks" in spec.root.data:
+        reporter.info(spec.root.display_name, "/webhooks",
+                      "webhooks are requests the API sends, not part of a client; ignored")
