@@ -226,33 +226,43 @@ class Response:
     type: TypeRef | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CursorPagination:
-    items_field: str  # wire names
+    """Request `cursor_param` = the previous page's `next_cursor_field` (wire names)."""
+
+    items_field: str
     cursor_param: str
     next_cursor_field: str
+    item_key_field: str | None = None  # identifies an item, to drop repeats at page edges
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class OffsetPagination:
+    """Request `offset_param` = previous offset + items received; stop at `total_field`, or
+    without a total on a short page (fewer items than the limit sent or echoed) or an empty one."""
+
     items_field: str
     offset_param: str
     limit_param: str | None
-    total_field: str | None  # stop at total
-    # Without total: stop on a short page (count < limit) or an empty one.
+    total_field: str | None
+    page_size_field: str | None = None  # the response's echo of the applied limit
+    offset_field: str | None = None  # the response's echo of the applied offset
+    item_key_field: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PageNumberPagination:
     items_field: str
     page_param: str
     total_pages_field: str | None
+    item_key_field: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class NextLinkPagination:
     items_field: str
     next_link_field: str
+    item_key_field: str | None = None
 
 
 Pagination = Union[CursorPagination, OffsetPagination, PageNumberPagination, NextLinkPagination]
@@ -272,6 +282,7 @@ class Operation:
     success: Response | None
     errors: tuple[Response, ...]
     pagination: Pagination | None
+    page_classes: tuple[str, str] | None  # (sync, async) page class names when paginated
     security: tuple[str, ...]  # names of SecurityScheme; empty = no auth
     idempotency_header: str | None
     deprecated: bool

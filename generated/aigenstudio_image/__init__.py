@@ -5,7 +5,12 @@ The AI Gen Studio Image API provides focused endpoints for removing backgrounds,
 """
 
 from ._runtime import APIResponse, JsonValue, NOT_GIVEN, NotGiven
-from .client import AsyncClient, Client
+from .client import (
+    AsyncClient,
+    Client,
+    ListJobsPage,
+    AsyncListJobsPage,
+)
 from .errors import (
     APIError,
     APIConnectionError,
@@ -56,6 +61,8 @@ __all__ = [
     "InternalServerError",
     "MissingCredentialsError",
     "PaginationLoopError",
+    "ListJobsPage",
+    "AsyncListJobsPage",
     "ToolId",
     "JobStatus",
     "JobListResponse",

@@ -12,7 +12,12 @@ import httpx
 from . import _runtime as _rt
 from . import models as _m
 
-__all__ = ["Client", "AsyncClient"]
+__all__ = [
+    "Client",
+    "AsyncClient",
+    "ListJobsPage",
+    "AsyncListJobsPage",
+]
 
 _SECURITY: dict[str, _rt.SecurityScheme] = {
     "bearerApiKey": _rt.SecurityScheme("bearer", "Authorization"),
@@ -33,8 +38,28 @@ _LIST_JOBS = _rt.Endpoint(
 )
 
 
+class ListJobsPage(_m.JobListResponse, _rt.SyncPage[_m.JobSummary]):
+    """A page of `list_jobs`: the fields of `JobListResponse`, `has_next_page()`, `next_page()`, `iter_pages()`, and `for item in page` over every item of every page."""
+
+    _paging = _rt.CursorPaging(
+        items="jobs", next_cursor="next_cursor", cursor_param="cursor", item_key="id"
+    )
+
+
+class AsyncListJobsPage(_m.JobListResponse, _rt.AsyncPage[_m.JobSummary]):
+    """A page of `list_jobs`: the fields of `JobListResponse`, `has_next_page()`, `next_page()`, `iter_pages()`, and `async for item in page` over every item of every page."""
+
+    _paging = _rt.CursorPaging(
+        items="jobs", next_cursor="next_cursor", cursor_param="cursor", item_key="id"
+    )
+
+
 class Client(_rt.SyncAPIClient):
-    """Synchronous client of AI Gen Studio Image API."""
+    """Synchronous client of AI Gen Studio Image API.
+
+    Credentials come from the constructor or the environment (`AIGENSTUDIO_IMAGE_API_KEY`, `AIGENSTUDIO_IMAGE_BASE_URL`); the base URL
+    defaults to the spec's first server.
+    """
 
     _security_schemes = _SECURITY
     _default_base_url = "https://aigenstudio.app/api/v1"
@@ -51,7 +76,7 @@ class Client(_rt.SyncAPIClient):
         timeout: _rt.Timeout | _rt.NotGiven = _rt.NOT_GIVEN,
         extra_headers: _t.Mapping[str, str] | None = None,
         extra_query: _t.Mapping[str, object] | None = None,
-    ) -> _m.JobListResponse:
+    ) -> ListJobsPage:
         """List jobs
 
         List jobs created by the current API key and environment.
@@ -60,9 +85,11 @@ class Client(_rt.SyncAPIClient):
             limit: Server default: 20.
             x_request_id: Optional client correlation id. AI Gen Studio also returns request_id.
 
+        Returns the first page; iterate it for every item of every page.
+
         `GET /jobs`"""
-        return self._call(
-            _LIST_JOBS,
+        return self._fetch_page(
+            ListJobsPage.from_dict,
             _LIST_JOBS.request(
                 "/jobs",
                 query=(
@@ -76,6 +103,8 @@ class Client(_rt.SyncAPIClient):
                 extra_headers=extra_headers,
                 extra_query=extra_query,
             ),
+            (),
+            frozenset(),
         )
 
     @property
@@ -84,21 +113,18 @@ class Client(_rt.SyncAPIClient):
         return ClientWithRawResponse(self)
 
 
-class ClientWithRawResponse:
-    """`Client` operations that also return the HTTP response."""
-
-    def __init__(self, client: Client) -> None:
-        self.list_jobs = _rt.with_raw_response(client.list_jobs)
-
-
 class AsyncClient(_rt.AsyncAPIClient):
-    """Asynchronous client of AI Gen Studio Image API."""
+    """Asynchronous client of AI Gen Studio Image API.
+
+    Credentials come from the constructor or the environment (`AIGENSTUDIO_IMAGE_API_KEY`, `AIGENSTUDIO_IMAGE_BASE_URL`); the base URL
+    defaults to the spec's first server.
+    """
 
     _security_schemes = _SECURITY
     _default_base_url = "https://aigenstudio.app/api/v1"
     _env_prefix = "AIGENSTUDIO_IMAGE"
 
-    async def list_jobs(
+    def list_jobs(
         self,
         *,
         api: _m.ToolId | None = None,
@@ -109,7 +135,7 @@ class AsyncClient(_rt.AsyncAPIClient):
         timeout: _rt.Timeout | _rt.NotGiven = _rt.NOT_GIVEN,
         extra_headers: _t.Mapping[str, str] | None = None,
         extra_query: _t.Mapping[str, object] | None = None,
-    ) -> _m.JobListResponse:
+    ) -> _rt.AsyncPaginator[AsyncListJobsPage, _m.JobSummary]:
         """List jobs
 
         List jobs created by the current API key and environment.
@@ -118,9 +144,11 @@ class AsyncClient(_rt.AsyncAPIClient):
             limit: Server default: 20.
             x_request_id: Optional client correlation id. AI Gen Studio also returns request_id.
 
+        Returns the first page; iterate it for every item of every page.
+
         `GET /jobs`"""
-        return await self._call(
-            _LIST_JOBS,
+        return _rt.AsyncPaginator(
+            self,
             _LIST_JOBS.request(
                 "/jobs",
                 query=(
@@ -134,6 +162,7 @@ class AsyncClient(_rt.AsyncAPIClient):
                 extra_headers=extra_headers,
                 extra_query=extra_query,
             ),
+            AsyncListJobsPage.from_dict,
         )
 
     @property
@@ -142,8 +171,17 @@ class AsyncClient(_rt.AsyncAPIClient):
         return AsyncClientWithRawResponse(self)
 
 
+class ClientWithRawResponse:
+    """`Client` operations that also return the HTTP response."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+        self.list_jobs = _rt.with_raw_response(client.list_jobs)
+
+
 class AsyncClientWithRawResponse:
     """`AsyncClient` operations that also return the HTTP response."""
 
     def __init__(self, client: AsyncClient) -> None:
+        self._client = client
         self.list_jobs = _rt.async_with_raw_response(client.list_jobs)

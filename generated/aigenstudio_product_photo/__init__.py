@@ -5,7 +5,12 @@ The Product Photo API turns raw product photos into cleaner ecommerce visuals wh
 """
 
 from ._runtime import APIResponse, JsonValue, NOT_GIVEN, NotGiven
-from .client import AsyncClient, Client
+from .client import (
+    AsyncClient,
+    Client,
+    ListProductPhotoJobsPage,
+    AsyncListProductPhotoJobsPage,
+)
 from .errors import (
     APIError,
     APIConnectionError,
@@ -55,6 +60,8 @@ __all__ = [
     "InternalServerError",
     "MissingCredentialsError",
     "PaginationLoopError",
+    "ListProductPhotoJobsPage",
+    "AsyncListProductPhotoJobsPage",
     "ProductPhotoJobStatus",
     "ProductPhotoJobListResponse",
     "ProductPhotoJobSummary",

@@ -12,7 +12,12 @@ import httpx
 from . import _runtime as _rt
 from . import models as _m
 
-__all__ = ["Client", "AsyncClient"]
+__all__ = [
+    "Client",
+    "AsyncClient",
+    "ListProductPhotoJobsPage",
+    "AsyncListProductPhotoJobsPage",
+]
 
 _SECURITY: dict[str, _rt.SecurityScheme] = {
     "bearerApiKey": _rt.SecurityScheme("bearer", "Authorization"),
@@ -33,8 +38,32 @@ _LIST_PRODUCT_PHOTO_JOBS = _rt.Endpoint(
 )
 
 
+class ListProductPhotoJobsPage(
+    _m.ProductPhotoJobListResponse, _rt.SyncPage[_m.ProductPhotoJobSummary]
+):
+    """A page of `list_product_photo_jobs`: the fields of `ProductPhotoJobListResponse`, `has_next_page()`, `next_page()`, `iter_pages()`, and `for item in page` over every item of every page."""
+
+    _paging = _rt.CursorPaging(
+        items="jobs", next_cursor="next_cursor", cursor_param="cursor", item_key="id"
+    )
+
+
+class AsyncListProductPhotoJobsPage(
+    _m.ProductPhotoJobListResponse, _rt.AsyncPage[_m.ProductPhotoJobSummary]
+):
+    """A page of `list_product_photo_jobs`: the fields of `ProductPhotoJobListResponse`, `has_next_page()`, `next_page()`, `iter_pages()`, and `async for item in page` over every item of every page."""
+
+    _paging = _rt.CursorPaging(
+        items="jobs", next_cursor="next_cursor", cursor_param="cursor", item_key="id"
+    )
+
+
 class Client(_rt.SyncAPIClient):
-    """Synchronous client of AI Gen Studio Product Photo API."""
+    """Synchronous client of AI Gen Studio Product Photo API.
+
+    Credentials come from the constructor or the environment (`AIGENSTUDIO_PRODUCT_PHOTO_API_KEY`, `AIGENSTUDIO_PRODUCT_PHOTO_BASE_URL`); the base URL
+    defaults to the spec's first server.
+    """
 
     _security_schemes = _SECURITY
     _default_base_url = "https://aigenstudio.app/api/v1"
@@ -50,7 +79,7 @@ class Client(_rt.SyncAPIClient):
         timeout: _rt.Timeout | _rt.NotGiven = _rt.NOT_GIVEN,
         extra_headers: _t.Mapping[str, str] | None = None,
         extra_query: _t.Mapping[str, object] | None = None,
-    ) -> _m.ProductPhotoJobListResponse:
+    ) -> ListProductPhotoJobsPage:
         """List Product Photo jobs
 
         Returns recent Product Photo jobs created by the current API key.
@@ -60,9 +89,11 @@ class Client(_rt.SyncAPIClient):
             cursor: Cursor returned as `next_cursor` from the previous page.
             x_request_id: Optional client correlation id. AI Gen Studio also returns `request_id`.
 
+        Returns the first page; iterate it for every item of every page.
+
         `GET /product-photo-jobs`"""
-        return self._call(
-            _LIST_PRODUCT_PHOTO_JOBS,
+        return self._fetch_page(
+            ListProductPhotoJobsPage.from_dict,
             _LIST_PRODUCT_PHOTO_JOBS.request(
                 "/product-photo-jobs",
                 query=(
@@ -75,6 +106,8 @@ class Client(_rt.SyncAPIClient):
                 extra_headers=extra_headers,
                 extra_query=extra_query,
             ),
+            (),
+            frozenset(),
         )
 
     @property
@@ -83,21 +116,18 @@ class Client(_rt.SyncAPIClient):
         return ClientWithRawResponse(self)
 
 
-class ClientWithRawResponse:
-    """`Client` operations that also return the HTTP response."""
-
-    def __init__(self, client: Client) -> None:
-        self.list_product_photo_jobs = _rt.with_raw_response(client.list_product_photo_jobs)
-
-
 class AsyncClient(_rt.AsyncAPIClient):
-    """Asynchronous client of AI Gen Studio Product Photo API."""
+    """Asynchronous client of AI Gen Studio Product Photo API.
+
+    Credentials come from the constructor or the environment (`AIGENSTUDIO_PRODUCT_PHOTO_API_KEY`, `AIGENSTUDIO_PRODUCT_PHOTO_BASE_URL`); the base URL
+    defaults to the spec's first server.
+    """
 
     _security_schemes = _SECURITY
     _default_base_url = "https://aigenstudio.app/api/v1"
     _env_prefix = "AIGENSTUDIO_PRODUCT_PHOTO"
 
-    async def list_product_photo_jobs(
+    def list_product_photo_jobs(
         self,
         *,
         limit: int | None = None,
@@ -107,7 +137,7 @@ class AsyncClient(_rt.AsyncAPIClient):
         timeout: _rt.Timeout | _rt.NotGiven = _rt.NOT_GIVEN,
         extra_headers: _t.Mapping[str, str] | None = None,
         extra_query: _t.Mapping[str, object] | None = None,
-    ) -> _m.ProductPhotoJobListResponse:
+    ) -> _rt.AsyncPaginator[AsyncListProductPhotoJobsPage, _m.ProductPhotoJobSummary]:
         """List Product Photo jobs
 
         Returns recent Product Photo jobs created by the current API key.
@@ -117,9 +147,11 @@ class AsyncClient(_rt.AsyncAPIClient):
             cursor: Cursor returned as `next_cursor` from the previous page.
             x_request_id: Optional client correlation id. AI Gen Studio also returns `request_id`.
 
+        Returns the first page; iterate it for every item of every page.
+
         `GET /product-photo-jobs`"""
-        return await self._call(
-            _LIST_PRODUCT_PHOTO_JOBS,
+        return _rt.AsyncPaginator(
+            self,
             _LIST_PRODUCT_PHOTO_JOBS.request(
                 "/product-photo-jobs",
                 query=(
@@ -132,6 +164,7 @@ class AsyncClient(_rt.AsyncAPIClient):
                 extra_headers=extra_headers,
                 extra_query=extra_query,
             ),
+            AsyncListProductPhotoJobsPage.from_dict,
         )
 
     @property
@@ -140,8 +173,17 @@ class AsyncClient(_rt.AsyncAPIClient):
         return AsyncClientWithRawResponse(self)
 
 
+class ClientWithRawResponse:
+    """`Client` operations that also return the HTTP response."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+        self.list_product_photo_jobs = _rt.with_raw_response(client.list_product_photo_jobs)
+
+
 class AsyncClientWithRawResponse:
     """`AsyncClient` operations that also return the HTTP response."""
 
     def __init__(self, client: AsyncClient) -> None:
+        self._client = client
         self.list_product_photo_jobs = _rt.async_with_raw_response(client.list_product_photo_jobs)

@@ -2,7 +2,12 @@
 """Depicta API"""
 
 from ._runtime import APIResponse, JsonValue, NOT_GIVEN, NotGiven
-from .client import AsyncClient, Client
+from .client import (
+    AsyncClient,
+    Client,
+    ListGenerationJobsPage,
+    AsyncListGenerationJobsPage,
+)
 from .errors import (
     APIError,
     APIConnectionError,
@@ -51,6 +56,8 @@ __all__ = [
     "InternalServerError",
     "MissingCredentialsError",
     "PaginationLoopError",
+    "ListGenerationJobsPage",
+    "AsyncListGenerationJobsPage",
     "GenerationJobList",
     "GenerationJob",
     "ErrorResponse",

@@ -12,7 +12,12 @@ import httpx
 from . import _runtime as _rt
 from . import models as _m
 
-__all__ = ["Client", "AsyncClient"]
+__all__ = [
+    "Client",
+    "AsyncClient",
+    "ListGenerationJobsPage",
+    "AsyncListGenerationJobsPage",
+]
 
 _SECURITY: dict[str, _rt.SecurityScheme] = {
     "bearerAuth": _rt.SecurityScheme("bearer", "Authorization"),
@@ -42,8 +47,50 @@ _LIST_GENERATION_JOBS = _rt.Endpoint(
 )
 
 
+class ListGenerationJobsPage(_m.GenerationJobList, _rt.SyncPage[_m.GenerationJob]):
+    """A page of `list_generation_jobs`: the fields of `GenerationJobList`, `has_next_page()`, `next_page()`, `iter_pages()`, and `for item in page` over every item of every page."""
+
+    _paging = _rt.OffsetPaging(
+        items="generations",
+        offset_param="offset",
+        limit_param="limit",
+        total="total",
+        page_size="limit",
+        offset="offset",
+        item_key="job_id",
+    )
+
+    @property
+    def request_id(self) -> str | None:
+        """The server's request id for this page (its `X-Request-Id` header)."""
+        return self._header_request_id()
+
+
+class AsyncListGenerationJobsPage(_m.GenerationJobList, _rt.AsyncPage[_m.GenerationJob]):
+    """A page of `list_generation_jobs`: the fields of `GenerationJobList`, `has_next_page()`, `next_page()`, `iter_pages()`, and `async for item in page` over every item of every page."""
+
+    _paging = _rt.OffsetPaging(
+        items="generations",
+        offset_param="offset",
+        limit_param="limit",
+        total="total",
+        page_size="limit",
+        offset="offset",
+        item_key="job_id",
+    )
+
+    @property
+    def request_id(self) -> str | None:
+        """The server's request id for this page (its `X-Request-Id` header)."""
+        return self._header_request_id()
+
+
 class Client(_rt.SyncAPIClient):
-    """Synchronous client of Depicta API."""
+    """Synchronous client of Depicta API.
+
+    Credentials come from the constructor or the environment (`DEPICTA_API_KEY`, `DEPICTA_BASE_URL`); the base URL
+    defaults to the spec's first server.
+    """
 
     _security_schemes = _SECURITY
     _default_base_url = "https://api.depicta.com"
@@ -57,7 +104,7 @@ class Client(_rt.SyncAPIClient):
         timeout: _rt.Timeout | _rt.NotGiven = _rt.NOT_GIVEN,
         extra_headers: _t.Mapping[str, str] | None = None,
         extra_query: _t.Mapping[str, object] | None = None,
-    ) -> _m.GenerationJobList:
+    ) -> ListGenerationJobsPage:
         """List recent generation jobs
 
         Returns a paginated list of your recent generation jobs, newest first. Each entry includes the job status, operation type, and — for completed jobs — the generation result with image URLs.
@@ -68,9 +115,11 @@ class Client(_rt.SyncAPIClient):
             limit: Maximum number of results to return. Server default: 20.
             offset: Number of results to skip for pagination. Server default: 0.
 
+        Returns the first page; iterate it for every item of every page.
+
         `GET /v1/jobs`"""
-        return self._call(
-            _LIST_GENERATION_JOBS,
+        return self._fetch_page(
+            ListGenerationJobsPage.from_dict,
             _LIST_GENERATION_JOBS.request(
                 "/v1/jobs",
                 query=(
@@ -81,6 +130,8 @@ class Client(_rt.SyncAPIClient):
                 extra_headers=extra_headers,
                 extra_query=extra_query,
             ),
+            (),
+            frozenset(),
         )
 
     @property
@@ -89,21 +140,18 @@ class Client(_rt.SyncAPIClient):
         return ClientWithRawResponse(self)
 
 
-class ClientWithRawResponse:
-    """`Client` operations that also return the HTTP response."""
-
-    def __init__(self, client: Client) -> None:
-        self.list_generation_jobs = _rt.with_raw_response(client.list_generation_jobs)
-
-
 class AsyncClient(_rt.AsyncAPIClient):
-    """Asynchronous client of Depicta API."""
+    """Asynchronous client of Depicta API.
+
+    Credentials come from the constructor or the environment (`DEPICTA_API_KEY`, `DEPICTA_BASE_URL`); the base URL
+    defaults to the spec's first server.
+    """
 
     _security_schemes = _SECURITY
     _default_base_url = "https://api.depicta.com"
     _env_prefix = "DEPICTA"
 
-    async def list_generation_jobs(
+    def list_generation_jobs(
         self,
         *,
         limit: int | None = None,
@@ -111,7 +159,7 @@ class AsyncClient(_rt.AsyncAPIClient):
         timeout: _rt.Timeout | _rt.NotGiven = _rt.NOT_GIVEN,
         extra_headers: _t.Mapping[str, str] | None = None,
         extra_query: _t.Mapping[str, object] | None = None,
-    ) -> _m.GenerationJobList:
+    ) -> _rt.AsyncPaginator[AsyncListGenerationJobsPage, _m.GenerationJob]:
         """List recent generation jobs
 
         Returns a paginated list of your recent generation jobs, newest first. Each entry includes the job status, operation type, and — for completed jobs — the generation result with image URLs.
@@ -122,9 +170,11 @@ class AsyncClient(_rt.AsyncAPIClient):
             limit: Maximum number of results to return. Server default: 20.
             offset: Number of results to skip for pagination. Server default: 0.
 
+        Returns the first page; iterate it for every item of every page.
+
         `GET /v1/jobs`"""
-        return await self._call(
-            _LIST_GENERATION_JOBS,
+        return _rt.AsyncPaginator(
+            self,
             _LIST_GENERATION_JOBS.request(
                 "/v1/jobs",
                 query=(
@@ -135,6 +185,7 @@ class AsyncClient(_rt.AsyncAPIClient):
                 extra_headers=extra_headers,
                 extra_query=extra_query,
             ),
+            AsyncListGenerationJobsPage.from_dict,
         )
 
     @property
@@ -143,8 +194,17 @@ class AsyncClient(_rt.AsyncAPIClient):
         return AsyncClientWithRawResponse(self)
 
 
+class ClientWithRawResponse:
+    """`Client` operations that also return the HTTP response."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+        self.list_generation_jobs = _rt.with_raw_response(client.list_generation_jobs)
+
+
 class AsyncClientWithRawResponse:
     """`AsyncClient` operations that also return the HTTP response."""
 
     def __init__(self, client: AsyncClient) -> None:
+        self._client = client
         self.list_generation_jobs = _rt.async_with_raw_response(client.list_generation_jobs)

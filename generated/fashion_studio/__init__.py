@@ -2,7 +2,12 @@
 """Fashion Studio API"""
 
 from ._runtime import APIResponse, JsonValue, NOT_GIVEN, NotGiven
-from .client import AsyncClient, Client
+from .client import (
+    AsyncClient,
+    Client,
+    ListJobsPage,
+    AsyncListJobsPage,
+)
 from .errors import (
     APIError,
     APIConnectionError,
@@ -53,6 +58,8 @@ __all__ = [
     "InternalServerError",
     "MissingCredentialsError",
     "PaginationLoopError",
+    "ListJobsPage",
+    "AsyncListJobsPage",
     "HTTPValidationError",
     "JobListResponse",
     "JobStatus",

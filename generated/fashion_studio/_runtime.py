@@ -19,17 +19,21 @@ import os
 import random
 import time
 import uuid as _uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import (
     TYPE_CHECKING,
     Any,
+    AsyncIterator,
     Awaitable,
     Callable,
     ClassVar,
     ForwardRef,
+    Generator,
     Generic,
+    Iterator,
     Mapping,
     ParamSpec,
+    Self,
     Sequence,
     TypeAlias,
     TypeVar,
@@ -439,6 +443,309 @@ def _record(response: httpx.Response) -> None:
         captured.append(response)
 
 
+# ------------------------------------------------------------------------------- pagination
+
+
+def query_value(request: Request, name: str) -> Any:
+    for key, value, _ in request.query:
+        if key == name:
+            return value
+    return None
+
+
+def with_query(request: Request, name: str, value: Any) -> Request:
+    """The same request with query parameter `name` set to `value` (wire name)."""
+    query = [(k, v, e) for k, v, e in request.query if k != name]
+    query.append((name, value, PLAIN))
+    return replace(request, query=tuple(query))
+
+
+Seen: TypeAlias = tuple[Any, ...]  # cursors or links already followed in this listing
+Next: TypeAlias = "tuple[Request, Seen] | None"
+
+
+def _same(a: Any, b: Any) -> bool:
+    return a is not None and b is not None and to_json(a) == to_json(b)
+
+
+@dataclass(frozen=True)
+class CursorPaging:
+    """Send the previous page's `next_cursor` as the `cursor_param` query parameter."""
+
+    items: str  # attribute names on the page
+    next_cursor: str
+    cursor_param: str  # wire name
+    item_key: str | None = None
+
+    def next_request(self, page: Any, request: Request, seen: Seen) -> Next:
+        cursor = getattr(page, self.next_cursor)
+        if cursor is None or cursor == "" or not getattr(page, self.items):
+            return None
+        sent = query_value(request, self.cursor_param)
+        if any(_same(cursor, previous) for previous in [sent, *seen]):
+            raise _errors.PaginationLoopError(
+                f"{request.method} {request.path}: the server returned cursor {cursor!r} "
+                "again; stopping instead of fetching the same pages forever"
+            )
+        return with_query(request, self.cursor_param, cursor), (*seen, cursor)
+
+
+@dataclass(frozen=True)
+class OffsetPaging:
+    """Advance `offset_param` by the items received; stop at the total or on a short page."""
+
+    items: str
+    offset_param: str
+    limit_param: str | None = None
+    total: str | None = None
+    page_size: str | None = None  # the response's echo of the applied limit
+    offset: str | None = None  # the response's echo of the applied offset
+    item_key: str | None = None
+
+    def next_request(self, page: Any, request: Request, seen: Seen) -> Next:
+        received = len(getattr(page, self.items) or ())
+        if received == 0:
+            return None
+        sent = int(query_value(request, self.offset_param) or 0)
+        echoed = getattr(page, self.offset) if self.offset else None
+        if isinstance(echoed, int) and echoed != sent:
+            raise _errors.PaginationLoopError(
+                f"{request.method} {request.path}: asked for offset {sent}, the server "
+                f"answered offset {echoed}; stopping instead of repeating pages"
+            )
+        following = sent + received
+        total = getattr(page, self.total) if self.total else None
+        if isinstance(total, int):
+            if following >= total:
+                return None
+        else:
+            limit = query_value(request, self.limit_param) if self.limit_param else None
+            if limit is None and self.page_size:
+                limit = getattr(page, self.page_size)
+            if isinstance(limit, int) and received < limit:
+                return None
+        return with_query(request, self.offset_param, following), seen
+
+
+@dataclass(frozen=True)
+class PageNumberPaging:
+    items: str
+    page_param: str
+    total_pages: str | None = None
+    item_key: str | None = None
+
+    def next_request(self, page: Any, request: Request, seen: Seen) -> Next:
+        if not getattr(page, self.items):
+            return None
+        current = int(query_value(request, self.page_param) or 1)
+        total = getattr(page, self.total_pages) if self.total_pages else None
+        if isinstance(total, int) and current >= total:
+            return None
+        return with_query(request, self.page_param, current + 1), seen
+
+
+@dataclass(frozen=True)
+class NextLinkPaging:
+    items: str
+    next_link: str
+    item_key: str | None = None
+
+    def next_request(self, page: Any, request: Request, seen: Seen) -> Next:
+        link = getattr(page, self.next_link)
+        if not link or not getattr(page, self.items):
+            return None
+        if link in seen:
+            raise _errors.PaginationLoopError(
+                f"{request.method} {request.path}: the next link {link!r} repeats"
+            )
+        return replace(request, path=str(link), query=(), extra_query=None), (*seen, link)
+
+
+Paging: TypeAlias = Union[CursorPaging, OffsetPaging, PageNumberPaging, NextLinkPaging]
+ItemT = TypeVar("ItemT")
+
+
+class _PageState:
+    """How a page was fetched: enough to fetch the next one."""
+
+    __slots__ = ("client", "request", "response", "seen", "previous_keys")
+
+    def __init__(
+        self,
+        client: Any,
+        request: Request,
+        response: httpx.Response,
+        seen: Seen,
+        previous_keys: frozenset[Any],
+    ) -> None:
+        self.client = client
+        self.request = request
+        self.response = response
+        self.seen = seen
+        self.previous_keys = previous_keys
+
+
+class BasePage(Generic[ItemT]):
+    """What sync and async pages share. A generated page class extends the response model, so
+    a page has the typed body's fields; this adds navigation and iteration over every item."""
+
+    __slots__ = ()
+    _paging: ClassVar[Paging]
+    _page_state: _PageState
+
+    def _bind(self, state: _PageState) -> None:
+        object.__setattr__(self, "_page_state", state)
+
+    @property
+    def http_response(self) -> httpx.Response:
+        """The HTTP response this page was decoded from."""
+        return self._page_state.response
+
+    def _header_request_id(self) -> str | None:
+        return _header_request_id(self._page_state.response)
+
+    def _page_items(self) -> list[ItemT]:
+        return list(getattr(self, self._paging.items) or ())
+
+    def _next(self) -> Next:
+        state = self._page_state
+        return self._paging.next_request(self, state.request, state.seen)
+
+    def has_next_page(self) -> bool:
+        """Whether a following page exists (`next_page` raises if the listing loops)."""
+        try:
+            return self._next() is not None
+        except _errors.PaginationLoopError:
+            return True
+
+    def _fresh_items(self, previous_keys: frozenset[Any]) -> list[ItemT]:
+        """This page's items, less those the previous page already gave (an inclusive cursor
+        repeats the items that share the boundary's timestamp)."""
+        items = self._page_items()
+        key = self._paging.item_key
+        if key is None or not previous_keys:
+            return items
+        return [
+            item
+            for item in items
+            if (value := getattr(item, key)) is None or to_json(value) not in previous_keys
+        ]
+
+    def _keys(self) -> frozenset[Any]:
+        key = self._paging.item_key
+        if key is None:
+            return frozenset()
+        values = (getattr(item, key) for item in self._page_items())
+        return frozenset(to_json(value) for value in values if value is not None)
+
+
+class SyncPage(BasePage[ItemT]):
+    __slots__ = ()
+
+    def next_page(self) -> Self:
+        """Fetch the following page (raises `PaginationLoopError` if the listing repeats)."""
+        following = self._next()
+        if following is None:
+            raise LookupError("this is the last page: check has_next_page() first")
+        request, seen = following
+        page: Self = self._page_state.client._fetch_page(
+            getattr(type(self), "from_dict"), request, seen, self._keys()
+        )
+        return page
+
+    def iter_pages(self, *, max_pages: int | None = None) -> Iterator[Self]:
+        """This page and every following one (at most `max_pages`)."""
+        page = self
+        count = 0
+        while True:
+            yield page
+            count += 1
+            if max_pages is not None and count >= max_pages or page._next() is None:
+                return
+            page = page.next_page()
+
+    def iter_items(
+        self, *, max_items: int | None = None, max_pages: int | None = None
+    ) -> Iterator[ItemT]:
+        """Every item of every page, in order, each once (at most `max_items`)."""
+        count = 0
+        for page in self.iter_pages(max_pages=max_pages):
+            for item in page._fresh_items(page._page_state.previous_keys):
+                if max_items is not None and count >= max_items:
+                    return
+                yield item
+                count += 1
+
+    def __iter__(self) -> Iterator[ItemT]:
+        return self.iter_items()
+
+
+class AsyncPage(BasePage[ItemT]):
+    __slots__ = ()
+
+    async def next_page(self) -> Self:
+        """Fetch the following page (raises `PaginationLoopError` if the listing repeats)."""
+        following = self._next()
+        if following is None:
+            raise LookupError("this is the last page: check has_next_page() first")
+        request, seen = following
+        page: Self = await self._page_state.client._fetch_page(
+            getattr(type(self), "from_dict"), request, seen, self._keys()
+        )
+        return page
+
+    async def iter_pages(self, *, max_pages: int | None = None) -> AsyncIterator[Self]:
+        page = self
+        count = 0
+        while True:
+            yield page
+            count += 1
+            if max_pages is not None and count >= max_pages or page._next() is None:
+                return
+            page = await page.next_page()
+
+    async def iter_items(
+        self, *, max_items: int | None = None, max_pages: int | None = None
+    ) -> AsyncIterator[ItemT]:
+        count = 0
+        async for page in self.iter_pages(max_pages=max_pages):
+            for item in page._fresh_items(page._page_state.previous_keys):
+                if max_items is not None and count >= max_items:
+                    return
+                yield item
+                count += 1
+
+    def __aiter__(self) -> AsyncIterator[ItemT]:
+        return self.iter_items()
+
+
+SyncPageT = TypeVar("SyncPageT", bound=SyncPage[Any])
+AsyncPageT = TypeVar("AsyncPageT", bound=AsyncPage[Any])
+
+
+class AsyncPaginator(Generic[AsyncPageT, ItemT]):
+    """What a paginated async method returns: `await` it for the first page, or
+    `async for item in client.list_x()` for every item of every page."""
+
+    def __init__(
+        self, client: "AsyncAPIClient", request: Request, decode: Callable[[Any], AsyncPageT]
+    ) -> None:
+        self._client = client
+        self._request = request
+        self._decode = decode
+
+    def __await__(self) -> Generator[Any, None, AsyncPageT]:
+        return self._client._fetch_page(self._decode, self._request, (), frozenset()).__await__()
+
+    async def _items(self) -> AsyncIterator[ItemT]:
+        page = await self
+        async for item in page:
+            yield item
+
+    def __aiter__(self) -> AsyncIterator[ItemT]:
+        return self._items()
+
+
 # ---------------------------------------------------------------------------------- retries
 
 RETRY_STATUSES = frozenset({408, 409, 429})
@@ -633,7 +940,7 @@ class BaseClient:
         """Seconds to wait before trying again, or None when this failure is final."""
         if attempt >= self.max_retries:
             return None
-        if request.method not in IDEMPOTENT_METHODS and request.idempotency_header is None:
+        if request.method not in IDEMPOTENT_METHODS and not _has_idempotency_key(request):
             return None
         if response is not None and not should_retry_status(response.status_code):
             return None
@@ -672,14 +979,17 @@ class BaseClient:
                 body = decode(body)
             except (KeyError, TypeError, ValueError, AttributeError):
                 pass  # keep the raw body: an unexpected error shape must not hide the error
-        request_id = response.headers.get("x-request-id") or response.headers.get("request-id")
-        if request_id is None:
-            request_id = _find_request_id(body)
+        request_id = _header_request_id(response) or _find_request_id(body)
         cls = _errors.error_class(response.status_code)
         message = f"{request.method} {request.path} returned {response.status_code}"
         if request_id:
             message += f" (request id {request_id})"
         return cls(message, response=response, body=body, request_id=request_id)
+
+
+def _header_request_id(response: httpx.Response) -> str | None:
+    value = response.headers.get("x-request-id") or response.headers.get("request-id")
+    return value if isinstance(value, str) else None
 
 
 def _find_request_id(body: Any) -> str | None:
@@ -707,6 +1017,14 @@ def _multipart(body: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         elif value is not None:
             data[key] = _scalar_text(value)
     return data, files
+
+
+def _has_idempotency_key(request: Request) -> bool:
+    if request.idempotency_header is not None:
+        return True  # the client fills one per call and reuses it across retries
+    names = [name for name, value in request.headers if value is not None]
+    names += list(request.extra_headers or ())
+    return any(name.lower() == "idempotency-key" for name in names)
 
 
 def _new_idempotency_key() -> str:
@@ -752,6 +1070,18 @@ class SyncAPIClient(BaseClient):
 
     def _call(self, endpoint: Endpoint[T], request: Request) -> T:
         return endpoint.decode(self._send_raw(request))
+
+    def _fetch_page(
+        self,
+        decode: Callable[[Any], SyncPageT],
+        request: Request,
+        seen: Seen,
+        previous_keys: frozenset[Any],
+    ) -> SyncPageT:
+        response = self._send_raw(request)
+        page = decode(response.json())
+        page._bind(_PageState(self, request, response, seen, previous_keys))
+        return page
 
     def _send_raw(self, request: Request) -> httpx.Response:
         key = _new_idempotency_key() if request.idempotency_header else None
@@ -817,6 +1147,18 @@ class AsyncAPIClient(BaseClient):
 
     async def _call(self, endpoint: Endpoint[T], request: Request) -> T:
         return endpoint.decode(await self._send_raw(request))
+
+    async def _fetch_page(
+        self,
+        decode: Callable[[Any], AsyncPageT],
+        request: Request,
+        seen: Seen,
+        previous_keys: frozenset[Any],
+    ) -> AsyncPageT:
+        response = await self._send_raw(request)
+        page = decode(response.json())
+        page._bind(_PageState(self, request, response, seen, previous_keys))
+        return page
 
     async def _send_raw(self, request: Request) -> httpx.Response:
         key = _new_idempotency_key() if request.idempotency_header else None

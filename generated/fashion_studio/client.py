@@ -12,7 +12,12 @@ import httpx
 from . import _runtime as _rt
 from . import models as _m
 
-__all__ = ["Client", "AsyncClient"]
+__all__ = [
+    "Client",
+    "AsyncClient",
+    "ListJobsPage",
+    "AsyncListJobsPage",
+]
 
 _SECURITY: dict[str, _rt.SecurityScheme] = {
     "HTTPBearer": _rt.SecurityScheme("bearer", "Authorization"),
@@ -31,8 +36,50 @@ _LIST_JOBS = _rt.Endpoint(
 )
 
 
+class ListJobsPage(_m.JobListResponse, _rt.SyncPage[_m.JobSummaryResponse]):
+    """A page of `list_jobs`: the fields of `JobListResponse`, `has_next_page()`, `next_page()`, `iter_pages()`, and `for item in page` over every item of every page."""
+
+    _paging = _rt.OffsetPaging(
+        items="jobs",
+        offset_param="offset",
+        limit_param="limit",
+        total=None,
+        page_size="limit",
+        offset="offset",
+        item_key="public_id",
+    )
+
+    @property
+    def request_id(self) -> str | None:
+        """The server's request id for this page (its `X-Request-Id` header)."""
+        return self._header_request_id()
+
+
+class AsyncListJobsPage(_m.JobListResponse, _rt.AsyncPage[_m.JobSummaryResponse]):
+    """A page of `list_jobs`: the fields of `JobListResponse`, `has_next_page()`, `next_page()`, `iter_pages()`, and `async for item in page` over every item of every page."""
+
+    _paging = _rt.OffsetPaging(
+        items="jobs",
+        offset_param="offset",
+        limit_param="limit",
+        total=None,
+        page_size="limit",
+        offset="offset",
+        item_key="public_id",
+    )
+
+    @property
+    def request_id(self) -> str | None:
+        """The server's request id for this page (its `X-Request-Id` header)."""
+        return self._header_request_id()
+
+
 class Client(_rt.SyncAPIClient):
-    """Synchronous client of Fashion Studio API."""
+    """Synchronous client of Fashion Studio API.
+
+    Credentials come from the constructor or the environment (`FASHION_STUDIO_API_KEY`, `FASHION_STUDIO_BASE_URL`); the base URL
+    defaults to the spec's first server.
+    """
 
     _security_schemes = _SECURITY
     _default_base_url = "https://example.com"
@@ -50,7 +97,7 @@ class Client(_rt.SyncAPIClient):
         timeout: _rt.Timeout | _rt.NotGiven = _rt.NOT_GIVEN,
         extra_headers: _t.Mapping[str, str] | None = None,
         extra_query: _t.Mapping[str, object] | None = None,
-    ) -> _m.JobListResponse:
+    ) -> ListJobsPage:
         """List this tenant's jobs
 
         List job headers, newest first — always scoped to the calling tenant.
@@ -62,9 +109,11 @@ class Client(_rt.SyncAPIClient):
             status: Filter to one job status.
             created_after: Keep jobs created strictly after this.
 
+        Returns the first page; iterate it for every item of every page.
+
         `GET /v1/jobs`"""
-        return self._call(
-            _LIST_JOBS,
+        return self._fetch_page(
+            ListJobsPage.from_dict,
             _LIST_JOBS.request(
                 "/v1/jobs",
                 query=(
@@ -79,6 +128,8 @@ class Client(_rt.SyncAPIClient):
                 extra_headers=extra_headers,
                 extra_query=extra_query,
             ),
+            (),
+            frozenset(),
         )
 
     @property
@@ -87,21 +138,18 @@ class Client(_rt.SyncAPIClient):
         return ClientWithRawResponse(self)
 
 
-class ClientWithRawResponse:
-    """`Client` operations that also return the HTTP response."""
-
-    def __init__(self, client: Client) -> None:
-        self.list_jobs = _rt.with_raw_response(client.list_jobs)
-
-
 class AsyncClient(_rt.AsyncAPIClient):
-    """Asynchronous client of Fashion Studio API."""
+    """Asynchronous client of Fashion Studio API.
+
+    Credentials come from the constructor or the environment (`FASHION_STUDIO_API_KEY`, `FASHION_STUDIO_BASE_URL`); the base URL
+    defaults to the spec's first server.
+    """
 
     _security_schemes = _SECURITY
     _default_base_url = "https://example.com"
     _env_prefix = "FASHION_STUDIO"
 
-    async def list_jobs(
+    def list_jobs(
         self,
         *,
         job_type: list[_m.ListJobsJobTypeItem] | None = None,
@@ -113,7 +161,7 @@ class AsyncClient(_rt.AsyncAPIClient):
         timeout: _rt.Timeout | _rt.NotGiven = _rt.NOT_GIVEN,
         extra_headers: _t.Mapping[str, str] | None = None,
         extra_query: _t.Mapping[str, object] | None = None,
-    ) -> _m.JobListResponse:
+    ) -> _rt.AsyncPaginator[AsyncListJobsPage, _m.JobSummaryResponse]:
         """List this tenant's jobs
 
         List job headers, newest first — always scoped to the calling tenant.
@@ -125,9 +173,11 @@ class AsyncClient(_rt.AsyncAPIClient):
             status: Filter to one job status.
             created_after: Keep jobs created strictly after this.
 
+        Returns the first page; iterate it for every item of every page.
+
         `GET /v1/jobs`"""
-        return await self._call(
-            _LIST_JOBS,
+        return _rt.AsyncPaginator(
+            self,
             _LIST_JOBS.request(
                 "/v1/jobs",
                 query=(
@@ -142,6 +192,7 @@ class AsyncClient(_rt.AsyncAPIClient):
                 extra_headers=extra_headers,
                 extra_query=extra_query,
             ),
+            AsyncListJobsPage.from_dict,
         )
 
     @property
@@ -150,8 +201,17 @@ class AsyncClient(_rt.AsyncAPIClient):
         return AsyncClientWithRawResponse(self)
 
 
+class ClientWithRawResponse:
+    """`Client` operations that also return the HTTP response."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+        self.list_jobs = _rt.with_raw_response(client.list_jobs)
+
+
 class AsyncClientWithRawResponse:
     """`AsyncClient` operations that also return the HTTP response."""
 
     def __init__(self, client: AsyncClient) -> None:
+        self._client = client
         self.list_jobs = _rt.async_with_raw_response(client.list_jobs)

@@ -2,7 +2,12 @@
 """Krea API"""
 
 from ._runtime import APIResponse, JsonValue, NOT_GIVEN, NotGiven
-from .client import AsyncClient, Client
+from .client import (
+    AsyncClient,
+    Client,
+    ListJobsPage,
+    AsyncListJobsPage,
+)
 from .errors import (
     APIError,
     APIConnectionError,
@@ -55,6 +60,8 @@ __all__ = [
     "InternalServerError",
     "MissingCredentialsError",
     "PaginationLoopError",
+    "ListJobsPage",
+    "AsyncListJobsPage",
     "ListJobsStatus",
     "ListJobsResponse",
     "ListJobsResponseItemsItem",

@@ -12,7 +12,12 @@ import httpx
 from . import _runtime as _rt
 from . import models as _m
 
-__all__ = ["Client", "AsyncClient"]
+__all__ = [
+    "Client",
+    "AsyncClient",
+    "ListJobsPage",
+    "AsyncListJobsPage",
+]
 
 _SECURITY: dict[str, _rt.SecurityScheme] = {
     "bearerAuth": _rt.SecurityScheme("bearer", "Authorization"),
@@ -32,8 +37,38 @@ _LIST_JOBS = _rt.Endpoint(
 )
 
 
+class ListJobsPage(_m.ListJobsResponse, _rt.SyncPage[_m.ListJobsResponseItemsItem]):
+    """A page of `list_jobs`: the fields of `ListJobsResponse`, `has_next_page()`, `next_page()`, `iter_pages()`, and `for item in page` over every item of every page."""
+
+    _paging = _rt.CursorPaging(
+        items="items", next_cursor="next_cursor", cursor_param="cursor", item_key="job_id"
+    )
+
+    @property
+    def request_id(self) -> str | None:
+        """The server's request id for this page (its `X-Request-Id` header)."""
+        return self._header_request_id()
+
+
+class AsyncListJobsPage(_m.ListJobsResponse, _rt.AsyncPage[_m.ListJobsResponseItemsItem]):
+    """A page of `list_jobs`: the fields of `ListJobsResponse`, `has_next_page()`, `next_page()`, `iter_pages()`, and `async for item in page` over every item of every page."""
+
+    _paging = _rt.CursorPaging(
+        items="items", next_cursor="next_cursor", cursor_param="cursor", item_key="job_id"
+    )
+
+    @property
+    def request_id(self) -> str | None:
+        """The server's request id for this page (its `X-Request-Id` header)."""
+        return self._header_request_id()
+
+
 class Client(_rt.SyncAPIClient):
-    """Synchronous client of Krea API."""
+    """Synchronous client of Krea API.
+
+    Credentials come from the constructor or the environment (`KREA_API_KEY`, `KREA_BASE_URL`); the base URL
+    defaults to the spec's first server.
+    """
 
     _security_schemes = _SECURITY
     _default_base_url = "https://api.krea.ai"
@@ -49,7 +84,7 @@ class Client(_rt.SyncAPIClient):
         timeout: _rt.Timeout | _rt.NotGiven = _rt.NOT_GIVEN,
         extra_headers: _t.Mapping[str, str] | None = None,
         extra_query: _t.Mapping[str, object] | None = None,
-    ) -> _m.ListJobsResponse:
+    ) -> ListJobsPage:
         """List jobs
 
         List jobs with pagination and filtering. Returns jobs belonging to the authenticated user.
@@ -60,9 +95,11 @@ class Client(_rt.SyncAPIClient):
             types: Comma-separated list of job types to filter (e.g., "flux,k1,externalImage")
             status: Filter by job status
 
+        Returns the first page; iterate it for every item of every page.
+
         `GET /jobs`"""
-        return self._call(
-            _LIST_JOBS,
+        return self._fetch_page(
+            ListJobsPage.from_dict,
             _LIST_JOBS.request(
                 "/jobs",
                 query=(
@@ -75,6 +112,8 @@ class Client(_rt.SyncAPIClient):
                 extra_headers=extra_headers,
                 extra_query=extra_query,
             ),
+            (),
+            frozenset(),
         )
 
     @property
@@ -83,21 +122,18 @@ class Client(_rt.SyncAPIClient):
         return ClientWithRawResponse(self)
 
 
-class ClientWithRawResponse:
-    """`Client` operations that also return the HTTP response."""
-
-    def __init__(self, client: Client) -> None:
-        self.list_jobs = _rt.with_raw_response(client.list_jobs)
-
-
 class AsyncClient(_rt.AsyncAPIClient):
-    """Asynchronous client of Krea API."""
+    """Asynchronous client of Krea API.
+
+    Credentials come from the constructor or the environment (`KREA_API_KEY`, `KREA_BASE_URL`); the base URL
+    defaults to the spec's first server.
+    """
 
     _security_schemes = _SECURITY
     _default_base_url = "https://api.krea.ai"
     _env_prefix = "KREA"
 
-    async def list_jobs(
+    def list_jobs(
         self,
         *,
         cursor: _dt.datetime | None = None,
@@ -107,7 +143,7 @@ class AsyncClient(_rt.AsyncAPIClient):
         timeout: _rt.Timeout | _rt.NotGiven = _rt.NOT_GIVEN,
         extra_headers: _t.Mapping[str, str] | None = None,
         extra_query: _t.Mapping[str, object] | None = None,
-    ) -> _m.ListJobsResponse:
+    ) -> _rt.AsyncPaginator[AsyncListJobsPage, _m.ListJobsResponseItemsItem]:
         """List jobs
 
         List jobs with pagination and filtering. Returns jobs belonging to the authenticated user.
@@ -118,9 +154,11 @@ class AsyncClient(_rt.AsyncAPIClient):
             types: Comma-separated list of job types to filter (e.g., "flux,k1,externalImage")
             status: Filter by job status
 
+        Returns the first page; iterate it for every item of every page.
+
         `GET /jobs`"""
-        return await self._call(
-            _LIST_JOBS,
+        return _rt.AsyncPaginator(
+            self,
             _LIST_JOBS.request(
                 "/jobs",
                 query=(
@@ -133,6 +171,7 @@ class AsyncClient(_rt.AsyncAPIClient):
                 extra_headers=extra_headers,
                 extra_query=extra_query,
             ),
+            AsyncListJobsPage.from_dict,
         )
 
     @property
@@ -141,8 +180,17 @@ class AsyncClient(_rt.AsyncAPIClient):
         return AsyncClientWithRawResponse(self)
 
 
+class ClientWithRawResponse:
+    """`Client` operations that also return the HTTP response."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+        self.list_jobs = _rt.with_raw_response(client.list_jobs)
+
+
 class AsyncClientWithRawResponse:
     """`AsyncClient` operations that also return the HTTP response."""
 
     def __init__(self, client: AsyncClient) -> None:
+        self._client = client
         self.list_jobs = _rt.async_with_raw_response(client.list_jobs)

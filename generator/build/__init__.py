@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -40,6 +41,7 @@ def build_api(
     operations = OperationBuilder(spec, reporter, schemas, security).build_all()
     _note_ignored(spec, reporter)
     reporter.raise_if_errors()
+    declarations = _keep_page_api_free(schemas.declarations(), operations)
     return ir.Api(
         package=package,
         title=_text(info.get("title")) or package,
@@ -47,13 +49,45 @@ def build_api(
         description=_text(info.get("description")) or _text(info.get("summary")),
         base_url=_base_url(data),
         env_prefix=constant_case(package) or "API",
-        declarations=schemas.declarations(),
+        declarations=declarations,
         operations=operations,
         security_schemes=tuple(security.values()),
         spec_sha256=spec_sha256,
         spec_name=spec.root.path.name,
         generator_version=__version__,
     )
+
+
+# What a page object adds to the response model it extends (see the runtime's SyncPage).
+PAGE_API_NAMES = frozenset(
+    {"has_next_page", "next_page", "iter_pages", "iter_items", "http_response"}
+)
+
+
+def _keep_page_api_free(
+    declarations: tuple[ir.Declaration, ...], operations: tuple[ir.Operation, ...]
+) -> tuple[ir.Declaration, ...]:
+    """Rename fields of paginated response models that would shadow the page API."""
+    paged = {
+        target.name
+        for op in operations
+        if op.pagination is not None and op.success is not None and op.success.type is not None
+        for target in [ir.strip_nullable(op.success.type)]
+        if isinstance(target, ir.RefType)
+    }
+    result = []
+    for declaration in declarations:
+        if isinstance(declaration, ir.Model) and declaration.name in paged and any(
+                f.name in PAGE_API_NAMES for f in declaration.fields):
+            scope = Namespace(PAGE_API_NAMES | {f.name for f in declaration.fields}
+                              | {declaration.extra_name})
+            fields = tuple(
+                dataclasses.replace(f, name=scope.claim(f.name + "_field"))
+                if f.name in PAGE_API_NAMES else f
+                for f in declaration.fields)
+            declaration = dataclasses.replace(declaration, fields=fields)
+        result.append(declaration)
+    return tuple(result)
 
 
 def _text(value: Any) -> str:

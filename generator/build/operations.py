@@ -146,6 +146,9 @@ class OperationBuilder:
             success=success,
             errors=errors,
             pagination=pager,
+            page_classes=(self._schemas.claim_name(type_hint + "Page"),
+                          self._schemas.claim_name("Async" + type_hint + "Page"))
+            if pager is not None else None,
             security=self._requirements(op),
             idempotency_header=idempotency,
             deprecated=bool(op.get("deprecated")),

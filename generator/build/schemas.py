@@ -72,6 +72,10 @@ class SchemaConverter:
     def declaration(self, name: str) -> ir.Declaration | None:
         return self._declarations.get(name)
 
+    def claim_name(self, text: str) -> str:
+        """A declaration-level name for something that is not a schema (a page class)."""
+        return self._names.claim(class_name(text))
+
     def convert_components(self) -> None:
         components = self._spec.root.data.get("components")
         if not isinstance(components, dict) or not isinstance(components.get("schemas"), dict):

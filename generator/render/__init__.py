@@ -58,23 +58,16 @@ def render_package(api: ir.Api) -> dict[str, str]:
     enums, models, aliases = views.declarations()
     model_names = [d.name for d in api.declarations]
     operations = views.operations()
-    clients = [
-        {"name": "Client", "base": "_rt.SyncAPIClient", "def_keyword": "def",
-         "await_keyword": "", "raw_name": "ClientWithRawResponse",
-         "raw_wrapper": "with_raw_response",
-         "doc": docstring(f"Synchronous client of {api.title}.")},
-        {"name": "AsyncClient", "base": "_rt.AsyncAPIClient", "def_keyword": "async def",
-         "await_keyword": "await ", "raw_name": "AsyncClientWithRawResponse",
-         "raw_wrapper": "async_with_raw_response",
-         "doc": docstring(f"Asynchronous client of {api.title}.")},
-    ]
+    page_names = [name for op in api.operations for name in (op.page_classes or ())]
+    env_doc = docstring(f"`{api.env_prefix}_API_KEY`, `{api.env_prefix}_BASE_URL`")
     files = {
         "__init__.py": _render(
             "__init__.py.j2", header=header,
             doc=docstring("\n\n".join(filter(None, [api.title, api.description]))),
             error_names=ERROR_NAMES, model_names=model_names, version=string(api.api_version),
+            page_names=page_names,
             all_names=["Client", "AsyncClient", "APIResponse", "JsonValue", "NOT_GIVEN",
-                       "NotGiven", *ERROR_NAMES, *model_names],
+                       "NotGiven", *ERROR_NAMES, *page_names, *model_names],
         ),
         "models.py": _render(
             "models.py.j2", header=header, title_doc=title_doc, enums=enums, models=models,
@@ -82,8 +75,8 @@ def render_package(api: ir.Api) -> dict[str, str]:
         ),
         "client.py": _render(
             "client.py.j2", header=header, title_doc=title_doc, security=views.security(),
-            endpoints=views.endpoints(), clients=clients, operations=operations,
-            base_url=string(api.base_url), env_prefix=string(api.env_prefix),
+            endpoints=views.endpoints(), operations=operations, pages=views.pages(),
+            base_url=string(api.base_url), env_prefix=string(api.env_prefix), env_doc=env_doc,
         ),
         "errors.py": _render("errors.py.j2", header=header, title_doc=title_doc),
         "_runtime.py": _render(

@@ -76,9 +76,21 @@ class OperationView:
     doc: str
     positional: tuple[str, ...]
     keyword: tuple[str, ...]
-    returns: str
-    endpoint: str
-    call_arguments: tuple[str, ...]
+    sync_returns: str
+    sync_statement: str
+    async_def: str  # "async def", or "def" for a paginated method (it returns a paginator)
+    async_returns: str
+    async_statement: str
+
+
+@dataclass(frozen=True)
+class PageView:
+    name: str
+    base: str  # the response model
+    mixin: str  # _rt.SyncPage[...] or _rt.AsyncPage[...]
+    doc: str
+    paging: str  # the paging strategy expression
+    request_id_property: bool  # the model has no `request_id` field of its own
 
 
 def _doc_lines(*parts: str) -> str:
@@ -304,16 +316,86 @@ class ViewBuilder:
             if documented:
                 doc_parts.append("Args:\n" + "\n".join(
                     f"    {name}: {text}" for name, text in documented))
+        if op.page_classes is not None:
+            doc_parts.append("Returns the first page; iterate it for every item of every page.")
         doc_parts.append(f"`{op.method} {op.path}`")
+        constant = self._constant(op)
+        request = f"{constant}.request({', '.join(call)})"
+        if op.page_classes is None:
+            returns = self._returns(op.success)
+            sync_returns, async_returns = returns, returns
+            sync_statement = f"return self._call({constant}, {request})"
+            async_statement = f"return await self._call({constant}, {request})"
+            async_def = "async def"
+        else:
+            sync_page, async_page = op.page_classes
+            item = self._page_item_annotation(op)
+            sync_returns = sync_page
+            async_returns = f"_rt.AsyncPaginator[{async_page}, {item}]"
+            sync_statement = f"return self._fetch_page({sync_page}.from_dict, {request}, (), frozenset())"
+            async_statement = f"return _rt.AsyncPaginator(self, {request}, {async_page}.from_dict)"
+            async_def = "def"
         return OperationView(
             name=identifier(op.name),
             doc=_doc_lines(*doc_parts),
             positional=tuple(positional),
             keyword=tuple(keyword),
-            returns=self._returns(op.success),
-            endpoint=self._constant(op),
-            call_arguments=tuple(call),
+            sync_returns=sync_returns,
+            sync_statement=sync_statement,
+            async_def=async_def,
+            async_returns=async_returns,
+            async_statement=async_statement,
         )
+
+    # ---------------------------------------------------------------------------- pages
+
+    def _page_model(self, op: ir.Operation) -> ir.Model:
+        assert op.success is not None and op.success.type is not None
+        target = ir.strip_nullable(op.success.type)
+        assert isinstance(target, ir.RefType)
+        model = self._declarations[target.name]
+        assert isinstance(model, ir.Model)
+        return model
+
+    def _page_item_annotation(self, op: ir.Operation) -> str:
+        assert op.pagination is not None
+        model = self._page_model(op)
+        items = next(f for f in model.fields if f.wire_name == op.pagination.items_field)
+        list_type = ir.strip_nullable(items.type)
+        assert isinstance(list_type, ir.ListType)
+        return self._client.annotation(list_type.item)
+
+    def _item_key(self, op: ir.Operation) -> str | None:
+        """The attribute of the item model that identifies an item."""
+        assert op.pagination is not None
+        if op.pagination.item_key_field is None:
+            return None
+        model = self._page_model(op)
+        items = next(f for f in model.fields if f.wire_name == op.pagination.items_field)
+        item = ir.strip_nullable(ir.strip_nullable(items.type).item)  # type: ignore[union-attr]
+        item_model = self._declarations[item.name]  # type: ignore[union-attr]
+        assert isinstance(item_model, ir.Model)
+        return next(f.name for f in item_model.fields if f.wire_name == op.pagination.item_key_field)
+
+    def pages(self) -> list[PageView]:
+        views = []
+        for op in self.api.operations:
+            if op.page_classes is None or op.pagination is None:
+                continue
+            model = self._page_model(op)
+            attribute = {f.wire_name: f.name for f in model.fields}
+            item = self._page_item_annotation(op)
+            paging = _paging_expression(op.pagination, attribute, self._item_key(op))
+            has_request_id = "request_id" in attribute.values()
+            for name, mixin, how in (
+                (op.page_classes[0], f"_rt.SyncPage[{item}]", "`for item in page`"),
+                (op.page_classes[1], f"_rt.AsyncPage[{item}]", "`async for item in page`"),
+            ):
+                doc = (f"A page of `{op.name}`: the fields of `{model.name}`, `has_next_page()`, "
+                       f"`next_page()`, `iter_pages()`, and {how} over every item of every page.")
+                views.append(PageView(identifier(name), f"_m.{identifier(model.name)}", mixin,
+                                      docstring(doc), paging, not has_request_id))
+        return views
 
     def _path_argument(self, op: ir.Operation) -> str:
         """The request path: literal pieces of the template joined with encoded arguments."""
@@ -346,6 +428,40 @@ class ViewBuilder:
         return comment(f"Generated by clientgen {self.api.generator_version} from "
                        f"{self.api.spec_name} (sha256 {self.api.spec_sha256}). Do not edit: "
                        "regenerate with `clientgen generate`.")
+
+
+def _paging_expression(
+    pagination: ir.Pagination, attribute: dict[str, str], item_key: str | None
+) -> str:
+    """The runtime paging strategy: response fields by attribute, parameters by wire name."""
+
+    def attr(wire: str | None) -> str:
+        return string(attribute[wire]) if wire is not None else "None"
+
+    def wire(name: str | None) -> str:
+        return string(name) if name is not None else "None"
+
+    key = string(item_key) if item_key is not None else "None"
+    match pagination:
+        case ir.CursorPagination():
+            return (f"_rt.CursorPaging(items={attr(pagination.items_field)}, "
+                    f"next_cursor={attr(pagination.next_cursor_field)}, "
+                    f"cursor_param={wire(pagination.cursor_param)}, item_key={key})")
+        case ir.OffsetPagination():
+            return (f"_rt.OffsetPaging(items={attr(pagination.items_field)}, "
+                    f"offset_param={wire(pagination.offset_param)}, "
+                    f"limit_param={wire(pagination.limit_param)}, "
+                    f"total={attr(pagination.total_field)}, "
+                    f"page_size={attr(pagination.page_size_field)}, "
+                    f"offset={attr(pagination.offset_field)}, item_key={key})")
+        case ir.PageNumberPagination():
+            return (f"_rt.PageNumberPaging(items={attr(pagination.items_field)}, "
+                    f"page_param={wire(pagination.page_param)}, "
+                    f"total_pages={attr(pagination.total_pages_field)}, item_key={key})")
+        case ir.NextLinkPagination():
+            return (f"_rt.NextLinkPaging(items={attr(pagination.items_field)}, "
+                    f"next_link={attr(pagination.next_link_field)}, item_key={key})")
+    raise AssertionError(pagination)
 
 
 def types_decoder(types: TypeRenderer, t: ir.TypeRef | None) -> str:
