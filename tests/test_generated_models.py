@@ -74,7 +74,8 @@ def test_operation_signatures_are_typed() -> None:
     assert signature["cursor"] == dt.datetime | None
     assert signature["limit"] == int | None
     assert signature["x_request_id"] == str | None
-    assert signature["return"] is models.JobListResponse
+    assert signature["return"] is client.ListJobsPage
+    assert issubclass(client.ListJobsPage, models.JobListResponse)
 
 
 JOB = {
