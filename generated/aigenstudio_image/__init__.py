@@ -27,6 +27,7 @@ from .errors import (
     InternalServerError,
     MissingCredentialsError,
     PaginationLoopError,
+    APIResponseValidationError,
 )
 from .models import (
     ToolId,
@@ -61,6 +62,7 @@ __all__ = [
     "InternalServerError",
     "MissingCredentialsError",
     "PaginationLoopError",
+    "APIResponseValidationError",
     "ListJobsPage",
     "AsyncListJobsPage",
     "ToolId",

@@ -27,6 +27,7 @@ from .errors import (
     InternalServerError,
     MissingCredentialsError,
     PaginationLoopError,
+    APIResponseValidationError,
 )
 from .models import (
     ProductPhotoJobStatus,
@@ -60,6 +61,7 @@ __all__ = [
     "InternalServerError",
     "MissingCredentialsError",
     "PaginationLoopError",
+    "APIResponseValidationError",
     "ListProductPhotoJobsPage",
     "AsyncListProductPhotoJobsPage",
     "ProductPhotoJobStatus",

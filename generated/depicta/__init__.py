@@ -24,6 +24,7 @@ from .errors import (
     InternalServerError,
     MissingCredentialsError,
     PaginationLoopError,
+    APIResponseValidationError,
 )
 from .models import (
     GenerationJobList,
@@ -56,6 +57,7 @@ __all__ = [
     "InternalServerError",
     "MissingCredentialsError",
     "PaginationLoopError",
+    "APIResponseValidationError",
     "ListGenerationJobsPage",
     "AsyncListGenerationJobsPage",
     "GenerationJobList",

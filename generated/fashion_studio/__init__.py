@@ -24,6 +24,7 @@ from .errors import (
     InternalServerError,
     MissingCredentialsError,
     PaginationLoopError,
+    APIResponseValidationError,
 )
 from .models import (
     HTTPValidationError,
@@ -58,6 +59,7 @@ __all__ = [
     "InternalServerError",
     "MissingCredentialsError",
     "PaginationLoopError",
+    "APIResponseValidationError",
     "ListJobsPage",
     "AsyncListJobsPage",
     "HTTPValidationError",

@@ -361,6 +361,21 @@ def decode_json(decode: Callable[[Any], T]) -> Callable[[httpx.Response], T]:
     return from_response
 
 
+def decoded(request: Request, response: httpx.Response, decode: Callable[[httpx.Response], T]) -> T:
+    """Decode a success response, or raise `APIResponseValidationError` saying why not."""
+    try:
+        return decode(response)
+    except ValueError as exc:  # includes json.JSONDecodeError
+        problem = f"{type(exc).__name__}: {exc}"
+    except (KeyError, TypeError, AttributeError) as exc:
+        problem = f"{type(exc).__name__}: {exc}"
+    raise _errors.APIResponseValidationError(
+        f"{request.method} {request.path} returned {response.status_code} with a body that does "
+        f"not match the spec ({problem})",
+        response=response,
+    )
+
+
 def json_value(data: Any) -> JsonValue:
     return cast("JsonValue", data)
 
@@ -1069,7 +1084,8 @@ class SyncAPIClient(BaseClient):
         self.close()
 
     def _call(self, endpoint: Endpoint[T], request: Request) -> T:
-        return endpoint.decode(self._send_raw(request))
+        response = self._send_raw(request)
+        return decoded(request, response, endpoint.decode)
 
     def _fetch_page(
         self,
@@ -1079,7 +1095,7 @@ class SyncAPIClient(BaseClient):
         previous_keys: frozenset[Any],
     ) -> SyncPageT:
         response = self._send_raw(request)
-        page = decode(response.json())
+        page = decoded(request, response, decode_json(decode))
         page._bind(_PageState(self, request, response, seen, previous_keys))
         return page
 
@@ -1146,7 +1162,8 @@ class AsyncAPIClient(BaseClient):
         await self.close()
 
     async def _call(self, endpoint: Endpoint[T], request: Request) -> T:
-        return endpoint.decode(await self._send_raw(request))
+        response = await self._send_raw(request)
+        return decoded(request, response, endpoint.decode)
 
     async def _fetch_page(
         self,
@@ -1156,7 +1173,7 @@ class AsyncAPIClient(BaseClient):
         previous_keys: frozenset[Any],
     ) -> AsyncPageT:
         response = await self._send_raw(request)
-        page = decode(response.json())
+        page = decoded(request, response, decode_json(decode))
         page._bind(_PageState(self, request, response, seen, previous_keys))
         return page
 

@@ -24,6 +24,7 @@ from .errors import (
     InternalServerError,
     MissingCredentialsError,
     PaginationLoopError,
+    APIResponseValidationError,
 )
 from .models import (
     ListJobsStatus,
@@ -60,6 +61,7 @@ __all__ = [
     "InternalServerError",
     "MissingCredentialsError",
     "PaginationLoopError",
+    "APIResponseValidationError",
     "ListJobsPage",
     "AsyncListJobsPage",
     "ListJobsStatus",

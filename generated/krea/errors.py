@@ -26,6 +26,7 @@ __all__ = [
     "InternalServerError",
     "MissingCredentialsError",
     "PaginationLoopError",
+    "APIResponseValidationError",
 ]
 
 
@@ -51,6 +52,16 @@ class APITimeoutError(APIConnectionError):
 
 class PaginationLoopError(APIError):
     """A listing did not move forward (a cursor repeated, an offset did not advance)."""
+
+
+class APIResponseValidationError(APIError):
+    """A success response whose body is not what the spec describes (not JSON, wrong shape)."""
+
+    def __init__(self, message: str, *, response: httpx.Response) -> None:
+        super().__init__(message)
+        self.response = response
+        self.status_code = response.status_code
+        self.body = response.text
 
 
 class APIStatusError(APIError):

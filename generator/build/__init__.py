@@ -21,6 +21,7 @@ RUNTIME_NAMES = frozenset(
         "BadRequestError", "AuthenticationError", "PaymentRequiredError",
         "PermissionDeniedError", "NotFoundError", "ConflictError", "UnprocessableEntityError",
         "RateLimitError", "InternalServerError", "PaginationLoopError", "MissingCredentialsError",
+        "APIResponseValidationError",
         "RequestOptions", "Response", "Any", "Literal", "TypeAlias", "Enum",
     }
 )

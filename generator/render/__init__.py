@@ -19,7 +19,7 @@ ERROR_NAMES = (
     "APIError", "APIConnectionError", "APITimeoutError", "APIStatusError", "BadRequestError",
     "AuthenticationError", "PaymentRequiredError", "PermissionDeniedError", "NotFoundError",
     "ConflictError", "UnprocessableEntityError", "RateLimitError", "InternalServerError",
-    "MissingCredentialsError", "PaginationLoopError",
+    "MissingCredentialsError", "PaginationLoopError", "APIResponseValidationError",
 )
 assert set(ERROR_NAMES) <= RUNTIME_NAMES
 
