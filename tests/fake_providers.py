@@ -343,8 +343,9 @@ class FakeProviderServer:
                 return
             if fault == "slow":
                 time.sleep(self.slow_seconds)
+            query_key = _one(parse_qs(url.query), "api_key")
             if API_KEY not in (headers.get("authorization", "").removeprefix("Bearer "),
-                               headers.get("x-api-key")):
+                               headers.get("x-api-key"), query_key):
                 reply = Reply(401, self.provider.error(401, "invalid api key", request_id))
             elif fault and fault.split(":")[0] in ("429", "500", "503", "409", "400"):
                 status = int(fault.split(":")[0])

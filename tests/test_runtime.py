@@ -359,3 +359,17 @@ def test_api_key_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         krea = package("krea")
         with krea.Client() as client:
             assert len(client.list_jobs(limit=3).items) == 3
+
+
+@pytest.mark.parametrize("provider_name", ["krea"])
+def test_api_key_in_the_query_is_redacted_from_httpx_logs(
+    jobs_api: ModuleType, server: FakeProviderServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    with jobs_api.Client(api_key=API_KEY, base_url=server.base_url) as client:
+        with pytest.raises(jobs_api.NotFoundError) as caught:
+            client.get_job("job_9")
+    assert "api_key=" in server.requests[-1][1] and API_KEY in server.requests[-1][1]
+    assert "api_key=***" in caplog.text  # httpx logged the URL, redacted
+    for text in (caplog.text, str(caught.value), repr(caught.value)):
+        assert API_KEY not in text

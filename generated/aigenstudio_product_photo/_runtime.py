@@ -811,6 +811,36 @@ def retry_delay(attempt: int, response: httpx.Response | None) -> float:
 # ------------------------------------------------------------------------------- the client
 
 
+class _SecretFilter(logging.Filter):
+    """Replaces credentials in log records of httpx, httpcore and this package with `***`
+    (httpx logs each request's URL, where an API key in the query would otherwise show)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if any(secret in message for secret in self.secrets):
+            for secret in sorted(self.secrets, key=len, reverse=True):
+                message = message.replace(secret, "***")
+            record.msg, record.args = message, None
+        return True
+
+
+_SECRET_FILTER = _SecretFilter()
+
+
+def hide_in_logs(secret: str | None) -> None:
+    if not secret:
+        return
+    from urllib.parse import quote, quote_plus
+
+    _SECRET_FILTER.secrets.update({secret, quote(secret, safe=""), quote_plus(secret)})
+    for name in ("httpx", "httpcore", PACKAGE):
+        logging.getLogger(name).addFilter(_SECRET_FILTER)
+
+
 @dataclass(frozen=True)
 class SecurityScheme:
     kind: str  # bearer | basic | api_key_header | api_key_query | api_key_cookie
@@ -839,6 +869,8 @@ class BaseClient:
         self.__api_key = api_key if api_key is not None else os.environ.get(f"{prefix}_API_KEY")
         self.__username = username if username is not None else os.environ.get(f"{prefix}_USERNAME")
         self.__password = password if password is not None else os.environ.get(f"{prefix}_PASSWORD")
+        for secret in (self.__api_key, self.__password):
+            hide_in_logs(secret)
         resolved = base_url or os.environ.get(f"{prefix}_BASE_URL") or self._default_base_url
         if not resolved:
             raise ValueError(

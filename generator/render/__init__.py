@@ -12,7 +12,7 @@ import jinja2
 
 from .. import ir
 from ..build import RUNTIME_NAMES
-from .pysyntax import docstring, string
+from .pysyntax import docstring, markdown_text, string
 from .views import ViewBuilder
 
 ERROR_NAMES = (
@@ -84,5 +84,11 @@ def render_package(api: ir.Api) -> dict[str, str]:
             version=api.api_version or "0",
         ),
         "py.typed": "",
+        "README.md": _render(
+            "README.md.j2", title=markdown_text(api.title), api_version=markdown_text(
+                api.api_version), spec_name=markdown_text(api.spec_name), package=api.package,
+            env_prefix=api.env_prefix, base_url=markdown_text(api.base_url),
+            examples=views.examples(),
+        ),
     }
     return files

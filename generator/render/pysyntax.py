@@ -90,3 +90,11 @@ def identifier(name: str) -> str:
     if not name.isidentifier() or keyword.iskeyword(name):
         raise ValueError(f"not a valid identifier: {name!r}")
     return name
+
+
+def markdown_text(text: str) -> str:
+    """One line of spec text safe inside Markdown prose or a code span (no HTML, no fences)."""
+    flat = comment(text)
+    for char in "\\`*[]<>|":
+        flat = flat.replace(char, "\\" + char)
+    return flat
