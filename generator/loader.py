@@ -121,10 +121,14 @@ def _parse(text: str, path: Path, fail: Any) -> Any:
             raise fail(f"invalid JSON: {exc.msg}", exc.lineno) from None
         except RecursionError:
             raise fail("document is nested too deeply") from None
+        except ValueError as exc:  # e.g. an integer longer than Python converts
+            raise fail(f"invalid JSON value: {_value_problem(exc)}") from None
     try:
-        return yaml.load(text, Loader=_SpecLoader)  # noqa: S506 - a safe loader subclass
+        data = yaml.load(text, Loader=_SpecLoader)  # noqa: S506 - a safe loader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
+            mark = exc.context_mark  # an unterminated construct: where it began
         line = mark.line + 1 if mark is not None else None
         problem = exc.problem or "syntax error"
         context = f" ({exc.context})" if exc.context else ""
@@ -133,6 +137,49 @@ def _parse(text: str, path: Path, fail: Any) -> Any:
         raise fail(f"invalid YAML: {exc}") from None
     except RecursionError:
         raise fail("document is nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer longer than Python converts
+        raise fail(f"invalid YAML value: {_value_problem(exc)}") from None
+    if "*" in text:  # only a document with aliases can share subtrees
+        _refuse_alias_bombs(data, fail)
+    return data
+
+
+def _value_problem(exc: ValueError) -> str:
+    if "integer string conversion" in str(exc):
+        return "an integer has more digits than can be converted (4,300)"
+    return str(exc)
+
+
+# A YAML alias repeats a subtree without copying it: the loaded data shares the subtree, but
+# every stage that walks the document meets each repetition. A document whose aliases
+# multiply it past this many values (a "billion laughs" bomb) is refused.
+MAX_EXPANDED_VALUES = 5_000_000
+
+
+def _refuse_alias_bombs(data: Any, fail: Any) -> None:
+    """Count the values the document would have with every alias expanded, in time linear in
+    the values it really has (each shared subtree is measured once)."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    while stack:
+        value, children_done = stack.pop()
+        if not isinstance(value, (dict, list)):
+            continue
+        children = list(value.values()) if isinstance(value, dict) else value
+        if not children_done:
+            if id(value) in sizes:
+                continue
+            sizes[id(value)] = 0  # in progress: a cycle through aliases counts once
+            stack.append((value, True))
+            stack.extend((child, False) for child in children
+                         if isinstance(child, (dict, list)) and id(child) not in sizes)
+            continue
+        total = 1 + sum(sizes.get(id(c), 0) if isinstance(c, (dict, list)) else 1
+                        for c in children)
+        if total > MAX_EXPANDED_VALUES:
+            raise fail(f"refused: YAML aliases expand this document past "
+                       f"{MAX_EXPANDED_VALUES:,} values (an alias bomb?)")
+        sizes[id(value)] = total
 
 
 _WHITESPACE = " \t\r\n"

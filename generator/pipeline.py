@@ -17,7 +17,7 @@ from .diagnostics import Reporter
 from .format import format_files
 from .loader import load_document
 from .naming import snake_case
-from .render import render_package
+from .render import header_line, render_package
 from .resolver import resolve_refs
 from .validate import check_version, validate
 from .writer import MANIFEST, manifest_text
@@ -47,7 +47,9 @@ def generate_package(
     name = package or package_name_from_title(spec.root.data)
     sha256 = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
     api = build_api(spec, family, reporter, name, sha256)
-    files = format_files(render_package(api), name)
+    header = header_line(api)
+    files = {path: header + text if path.endswith(".py") else text
+             for path, text in format_files(render_package(api), name).items()}
     files[MANIFEST] = manifest_text(files, __version__, sha256)
     return name, files
 

@@ -130,7 +130,7 @@ def _resolve_one(
             return None
         path = (document.path.resolve().parent / relative).resolve()
         if not path.is_relative_to(spec.root_dir):
-            refuse(f"points outside the spec's folder ({spec.root_dir})")
+            refuse("points outside the spec's folder; only files inside it are followed")
             return None
         if path not in spec.documents:
             display = os.path.normpath(Path(document.display_name).parent / relative)
@@ -206,13 +206,18 @@ def _find_refs(data: Any) -> list[tuple[str, str]]:
 
 
 def _report_ref_cycles(spec: ResolvedSpec, reporter: Reporter) -> None:
-    """A `$ref` whose chain of `$ref`s comes back to itself never reaches a value."""
+    """A `$ref` whose chain of `$ref`s comes back to itself never reaches a value; each cycle
+    is one problem, reported once."""
+    reported: set[frozenset[tuple[Path, str]]] = set()
     for (path, ref), target in list(spec._targets.items()):
         seen = {(path, ref)}
         current = target
         while isinstance(current.value, dict) and isinstance(current.value.get("$ref"), str):
             key = (current.document.path.resolve(), current.value["$ref"])
             if key in seen:
+                if frozenset(seen) in reported:
+                    break
+                reported.add(frozenset(seen))
                 reporter.error(current.document.display_name, current.pointer,
                                f"$ref {ref!r} is part of a cycle of references that never "
                                "reaches a value")

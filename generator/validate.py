@@ -40,8 +40,9 @@ def check_version(spec: ResolvedSpec, reporter: Reporter) -> str | None:
     if minor == 0:
         return "3.0"
     if minor > 1:
-        reporter.warning(name, "/openapi", f"OpenAPI {version} is newer than 3.1; generating "
-                         "as 3.1 (features added after 3.1 are skipped)")
+        reporter.error(name, "/openapi", f"OpenAPI {version} is not supported yet: 3.0 and 3.1 "
+                       "are (declare 3.1 if the document uses no 3.2 features)")
+        return None
     return "3.1"
 
 

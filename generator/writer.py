@@ -46,24 +46,62 @@ def read_tree(package_dir: Path) -> dict[str, str]:
     return found
 
 
+STAGING = ".clientgen-staging"
+
+
+def staging_root(output_root: Path) -> Path:
+    """Where packages are assembled: beside the output folder (same filesystem, so the final
+    rename is atomic) and outside it, so a killed run leaves nothing inside the output."""
+    output_root = output_root.absolute()
+    return output_root.parent / STAGING
+
+
 def write_package(files: dict[str, str], package_dir: Path) -> None:
     package_dir = package_dir.absolute()
     package_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{package_dir.name}.new-", dir=package_dir.parent))
+    root = staging_root(package_dir.parent)
+    root.mkdir(exist_ok=True)
+    _remove_abandoned_staging(root)
+    staging = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-{package_dir.name}-", dir=root))
     try:
         if package_dir.is_dir():
             _carry_over_user_files(package_dir, staging, set(files))
         for relative, text in files.items():
-            target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with open(target, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
+            _write_file(staging / relative, text)
         _swap_in(staging, package_dir)
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+        try:
+            root.rmdir()  # only when no other run is using it
+        except OSError:
+            pass
+
+
+def _write_file(target: Path, text: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _remove_abandoned_staging(root: Path) -> None:
+    """Folders left by runs that were killed (their process is gone)."""
+    for entry in root.iterdir():
+        pid = entry.name.split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _carry_over_user_files(package_dir: Path, staging: Path, new_files: set[str]) -> None:
@@ -89,8 +127,7 @@ def _swap_in(staging: Path, package_dir: Path) -> None:
     if _exchange(staging, package_dir):
         shutil.rmtree(staging, ignore_errors=True)  # now holds the old package
         return
-    retired = Path(tempfile.mkdtemp(prefix=f".{package_dir.name}.old-", dir=package_dir.parent))
-    os.rmdir(retired)
+    retired = staging.with_name(staging.name + "-old")
     os.rename(package_dir, retired)
     os.rename(staging, package_dir)
     shutil.rmtree(retired, ignore_errors=True)

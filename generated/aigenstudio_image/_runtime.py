@@ -45,9 +45,8 @@ import httpx
 
 from . import errors as _errors
 
-PACKAGE = "aigenstudio_image"
-VERSION = "1.0.0"
-USER_AGENT = f"{PACKAGE}/{VERSION} (clientgen; httpx/{httpx.__version__})"
+# The same file in every generated package: what differs lives on the client classes.
+PACKAGE = __package__ or __name__.rpartition(".")[0]
 
 log = logging.getLogger(PACKAGE)
 
@@ -853,6 +852,7 @@ class BaseClient:
     _security_schemes: ClassVar[Mapping[str, SecurityScheme]] = {}
     _default_base_url: ClassVar[str] = ""
     _env_prefix: ClassVar[str] = ""
+    _version: ClassVar[str] = "0"
 
     def __init__(
         self,
@@ -880,6 +880,9 @@ class BaseClient:
         self.timeout = timeout
         self.max_retries = max_retries
         self.default_headers = dict(default_headers or {})
+
+    def _user_agent(self) -> str:
+        return f"{PACKAGE}/{self._version} (clientgen; httpx/{httpx.__version__})"
 
     def __repr__(self) -> str:  # never shows credentials
         return f"{type(self).__name__}(base_url={str(self.base_url)!r})"
@@ -931,7 +934,7 @@ class BaseClient:
             query.extend(encode_parameter(name, value, encoding))
         for name, value in (request.extra_query or {}).items():
             query.extend(encode_parameter(name, value, PLAIN))
-        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        headers = {"User-Agent": self._user_agent(), "Accept": "application/json"}
         headers.update(self.default_headers)
         for name, value in request.headers:
             if value is not None:

@@ -64,6 +64,7 @@ class Client(_rt.SyncAPIClient):
     _security_schemes = _SECURITY
     _default_base_url = "https://aigenstudio.app/api/v1"
     _env_prefix = "AIGENSTUDIO_IMAGE"
+    _version = "1.0.0"
 
     def list_jobs(
         self,
@@ -123,6 +124,7 @@ class AsyncClient(_rt.AsyncAPIClient):
     _security_schemes = _SECURITY
     _default_base_url = "https://aigenstudio.app/api/v1"
     _env_prefix = "AIGENSTUDIO_IMAGE"
+    _version = "1.0.0"
 
     def list_jobs(
         self,

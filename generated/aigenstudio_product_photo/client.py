@@ -68,6 +68,7 @@ class Client(_rt.SyncAPIClient):
     _security_schemes = _SECURITY
     _default_base_url = "https://aigenstudio.app/api/v1"
     _env_prefix = "AIGENSTUDIO_PRODUCT_PHOTO"
+    _version = "1.0.0"
 
     def list_product_photo_jobs(
         self,
@@ -126,6 +127,7 @@ class AsyncClient(_rt.AsyncAPIClient):
     _security_schemes = _SECURITY
     _default_base_url = "https://aigenstudio.app/api/v1"
     _env_prefix = "AIGENSTUDIO_PRODUCT_PHOTO"
+    _version = "1.0.0"
 
     def list_product_photo_jobs(
         self,

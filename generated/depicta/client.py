@@ -95,6 +95,7 @@ class Client(_rt.SyncAPIClient):
     _security_schemes = _SECURITY
     _default_base_url = "https://api.depicta.com"
     _env_prefix = "DEPICTA"
+    _version = "1.0.0"
 
     def list_generation_jobs(
         self,
@@ -150,6 +151,7 @@ class AsyncClient(_rt.AsyncAPIClient):
     _security_schemes = _SECURITY
     _default_base_url = "https://api.depicta.com"
     _env_prefix = "DEPICTA"
+    _version = "1.0.0"
 
     def list_generation_jobs(
         self,

@@ -84,6 +84,7 @@ class Client(_rt.SyncAPIClient):
     _security_schemes = _SECURITY
     _default_base_url = "https://example.com"
     _env_prefix = "FASHION_STUDIO"
+    _version = "0.1.0"
 
     def list_jobs(
         self,
@@ -148,6 +149,7 @@ class AsyncClient(_rt.AsyncAPIClient):
     _security_schemes = _SECURITY
     _default_base_url = "https://example.com"
     _env_prefix = "FASHION_STUDIO"
+    _version = "0.1.0"
 
     def list_jobs(
         self,

@@ -73,6 +73,7 @@ class Client(_rt.SyncAPIClient):
     _security_schemes = _SECURITY
     _default_base_url = "https://api.krea.ai"
     _env_prefix = "KREA"
+    _version = "v1"
 
     def list_jobs(
         self,
@@ -132,6 +133,7 @@ class AsyncClient(_rt.AsyncAPIClient):
     _security_schemes = _SECURITY
     _default_base_url = "https://api.krea.ai"
     _env_prefix = "KREA"
+    _version = "v1"
 
     def list_jobs(
         self,

@@ -7,6 +7,7 @@ A declaration's name is claimed before its body is built, so recursive schemas t
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +30,10 @@ _SCALAR_TYPES = {
     "null": ir.Scalar.NONE,
 }
 _MODEL_RESERVED = frozenset({"from_dict", "to_dict"})
+# Regular-expression syntax of ECMA-262 that Python's `re` does not accept.
+_ECMA_ONLY = re.compile(r"\\[pP]\{|\\u\{|\(\?<[A-Za-z]|\[\^?\]|\\c[A-Za-z]|\\k<")
 _ENUM_RESERVED = frozenset({"name", "value", "mro"})
-_MAX_DEPTH = 200
+_MAX_DEPTH = 64
 
 SchemaKey = tuple[Path, str]
 
@@ -219,6 +222,8 @@ class SchemaConverter:
             self._reporter.error(file, located.pointer, "a schema must be an object or a "
                                  f"boolean, not {type(schema).__name__}")
             return ir.ANY
+        if isinstance(schema.get("pattern"), str):
+            self._check_pattern(located)
         result = self._inline_non_null(located, hint, as_alias)
         if schema.get("nullable") is True:
             self._warn_nullable(located)
@@ -226,6 +231,18 @@ class SchemaConverter:
         if _declares_null(schema) or self._has_null_variant(schema):
             return ir.nullable(result)
         return result
+
+    def _check_pattern(self, located: Located) -> None:
+        """A `pattern` must be a regular expression (ECMA-262); Python's `re` checks the
+        syntax the two share, and patterns using ECMA-only syntax are left unchecked."""
+        pattern = located.value["pattern"]
+        if _ECMA_ONLY.search(pattern):
+            return
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            self._reporter.error(located.document.display_name, located.pointer + "/pattern",
+                                 f"invalid regular expression {pattern!r}: {exc}")
 
     def _has_null_variant(self, schema: dict[str, Any]) -> bool:
         return any(

@@ -51,9 +51,15 @@ def _render(template: str, **context: object) -> str:
     return _environment().get_template(template).render(**context)
 
 
+def header_line(api: ir.Api) -> str:
+    """The first line of every generated Python file (added after formatting, so the bodies of
+    files that do not depend on the spec format once for every package)."""
+    return "# " + ViewBuilder(api).header_comment() + "\n"
+
+
 def render_package(api: ir.Api) -> dict[str, str]:
+    """The package's files without their header line (see `header_line`)."""
     views = ViewBuilder(api)
-    header = "# " + views.header_comment()
     title_doc = docstring(api.title)
     enums, models, aliases = views.declarations()
     model_names = [d.name for d in api.declarations]
@@ -62,7 +68,7 @@ def render_package(api: ir.Api) -> dict[str, str]:
     env_doc = docstring(f"`{api.env_prefix}_API_KEY`, `{api.env_prefix}_BASE_URL`")
     files = {
         "__init__.py": _render(
-            "__init__.py.j2", header=header,
+            "__init__.py.j2",
             doc=docstring("\n\n".join(filter(None, [api.title, api.description]))),
             error_names=ERROR_NAMES, model_names=model_names, version=string(api.api_version),
             page_names=page_names,
@@ -70,19 +76,17 @@ def render_package(api: ir.Api) -> dict[str, str]:
                        "NotGiven", *ERROR_NAMES, *page_names, *model_names],
         ),
         "models.py": _render(
-            "models.py.j2", header=header, title_doc=title_doc, enums=enums, models=models,
+            "models.py.j2", title_doc=title_doc, enums=enums, models=models,
             aliases=aliases, exports=model_names,
         ),
         "client.py": _render(
-            "client.py.j2", header=header, title_doc=title_doc, security=views.security(),
+            "client.py.j2", title_doc=title_doc, security=views.security(),
             endpoints=views.endpoints(), operations=operations, pages=views.pages(),
             base_url=string(api.base_url), env_prefix=string(api.env_prefix), env_doc=env_doc,
+            version=string(api.api_version or "0"),
         ),
-        "errors.py": _render("errors.py.j2", header=header, title_doc=title_doc),
-        "_runtime.py": _render(
-            "_runtime.py.j2", header=header, package=api.package,
-            version=api.api_version or "0",
-        ),
+        "errors.py": _render("errors.py.j2"),
+        "_runtime.py": _render("_runtime.py.j2"),
         "py.typed": "",
         "README.md": _render(
             "README.md.j2", title=markdown_text(api.title), api_version=markdown_text(
