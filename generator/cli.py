@@ -14,9 +14,9 @@ from typing import Sequence
 
 from . import __version__
 from .config import ProjectConfig, find_pyproject, load_config
-from .diagnostics import Diagnostic, GenerationFailed, Reporter
+from .diagnostics import Diagnostic, GenerationFailed, Reporter, Severity
 from .pipeline import Options, generate_package
-from .writer import read_tree, write_package
+from .writer import read_tree, write_packages
 
 EXIT_OK, EXIT_STALE, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -80,15 +80,9 @@ def _project(args: argparse.Namespace) -> ProjectConfig:
     pyproject = args.config or find_pyproject(Path.cwd())
     if pyproject is None:
         raise GenerationFailed([Diagnostic(
-            _error(), "pyproject.toml", "", "no pyproject.toml with [tool.clientgen] found; run "
+            Severity.ERROR, "pyproject.toml", "", "no pyproject.toml with [tool.clientgen] found; run "
             "inside the project or pass --config, or give a SPEC and -o DIR")])
     return load_config(pyproject)
-
-
-def _error():  # type: ignore[no-untyped-def]
-    from .diagnostics import Severity
-
-    return Severity.ERROR
 
 
 def _display(path: Path) -> str:
@@ -103,7 +97,7 @@ def _render_all(args: argparse.Namespace) -> list[tuple[Path, dict[str, str]]]:
     options = Options(strict=args.strict)
     if getattr(args, "spec", None) is not None:
         if args.output is None:
-            raise GenerationFailed([Diagnostic(_error(), _display(args.spec), "",
+            raise GenerationFailed([Diagnostic(Severity.ERROR, _display(args.spec), "",
                                                "give the output folder with -o DIR")])
         reporter = Reporter()
         name, files = generate_package(args.spec, args.package, reporter, options,
@@ -131,8 +125,8 @@ def _render_all(args: argparse.Namespace) -> list[tuple[Path, dict[str, str]]]:
 
 def _generate(args: argparse.Namespace) -> int:
     packages = _render_all(args)
+    write_packages(packages)
     for package_dir, files in packages:
-        write_package(files, package_dir)
         print(f"wrote {_display(package_dir)} ({len(files)} files)")
     return EXIT_OK
 

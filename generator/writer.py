@@ -57,25 +57,41 @@ def staging_root(output_root: Path) -> Path:
 
 
 def write_package(files: dict[str, str], package_dir: Path) -> None:
-    package_dir = package_dir.absolute()
-    package_dir.parent.mkdir(parents=True, exist_ok=True)
-    root = staging_root(package_dir.parent)
-    root.mkdir(exist_ok=True)
-    _remove_abandoned_staging(root)
-    staging = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-{package_dir.name}-", dir=root))
+    write_packages([(package_dir, files)])
+
+
+def write_packages(packages: list[tuple[Path, dict[str, str]]]) -> None:
+    """Write every package of a run: all are assembled first, then all are swapped in, so a
+    run stopped at any point before the swaps leaves every package as it was."""
+    staged: list[tuple[Path, Path]] = []
+    roots: set[Path] = set()
     try:
-        if package_dir.is_dir():
-            _carry_over_user_files(package_dir, staging, set(files))
-        for relative, text in files.items():
-            _write_file(staging / relative, text)
-        _swap_in(staging, package_dir)
+        for package_dir, files in packages:
+            package_dir = package_dir.absolute()
+            package_dir.parent.mkdir(parents=True, exist_ok=True)
+            root = staging_root(package_dir.parent)
+            root.mkdir(exist_ok=True)
+            if root not in roots:
+                _remove_abandoned_staging(root)
+                roots.add(root)
+            staging = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-{package_dir.name}-",
+                                            dir=root))
+            staged.append((staging, package_dir))
+            if package_dir.is_dir():
+                _carry_over_user_files(package_dir, staging, set(files))
+            for relative, text in files.items():
+                _write_file(staging / relative, text)
+        for staging, package_dir in staged:
+            _swap_in(staging, package_dir)
     finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
-        try:
-            root.rmdir()  # only when no other run is using it
-        except OSError:
-            pass
+        for staging, _ in staged:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
+        for root in roots:
+            try:
+                root.rmdir()  # only when no other run is using it
+            except OSError:
+                pass
 
 
 def _write_file(target: Path, text: str) -> None:

@@ -831,7 +831,7 @@ _SECRET_FILTER = _SecretFilter()
 
 
 def hide_in_logs(secret: str | None) -> None:
-    if not secret:
+    if not secret or len(secret) < 6:  # too short to be a real secret; would mangle every line
         return
     from urllib.parse import quote, quote_plus
 

@@ -10,7 +10,7 @@ from .. import __version__, ir
 from ..diagnostics import Reporter
 from ..naming import Namespace, constant_case
 from ..resolver import Located, ResolvedSpec
-from .operations import OperationBuilder
+from .operations import OperationBuilder, encodable
 from .schemas import SchemaConverter
 
 # Names the generated package defines itself; a model may not take them.
@@ -48,7 +48,7 @@ def build_api(
         title=_text(info.get("title")) or package,
         api_version=_text(info.get("version")),
         description=_text(info.get("description")) or _text(info.get("summary")),
-        base_url=_base_url(data),
+        base_url=_base_url(spec, reporter),
         env_prefix=constant_case(package) or "API",
         declarations=declarations,
         operations=operations,
@@ -95,7 +95,16 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else (str(value) if value is not None else "")
 
 
-def _base_url(data: dict[str, Any]) -> str:
+def _base_url(spec: ResolvedSpec, reporter: Reporter) -> str:
+    url = _first_server(spec.root.data)
+    if not encodable(url):
+        reporter.warning(spec.root.display_name, "/servers/0/url", "server URL is not valid "
+                         "Unicode (a lone surrogate); callers must pass base_url")
+        return ""
+    return url
+
+
+def _first_server(data: dict[str, Any]) -> str:
     servers = data.get("servers")
     if not isinstance(servers, list) or not servers or not isinstance(servers[0], dict):
         return ""

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from .. import ir
-from ..diagnostics import Reporter
+from ..diagnostics import Reporter, pointer_join
 from ..naming import Namespace, attribute_name, class_name, pascal_case, snake_case
 from ..naming import operation_name_from_path, strip_fastapi_suffix
 from ..resolver import Located, ResolvedSpec
@@ -20,8 +20,8 @@ _RESERVED_ARGUMENTS = frozenset(
 )
 # Client attributes an operation method must not replace.
 RESERVED_METHODS = frozenset(
-    {"close", "aclose", "request", "with_options", "base_url", "timeout", "max_retries",
-     "http_client", "copy"}
+    {"close", "aclose", "request", "with_options", "with_raw_response", "base_url", "timeout",
+     "max_retries", "http_client", "default_headers", "copy"}
 )
 # OpenAPI: header parameters with these names are ignored; the client sets them.
 _IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
@@ -33,6 +33,15 @@ _STYLE_ENCODINGS = {
     ("deepObject", True): ir.ParamEncoding.DEEP_OBJECT,
 }
 _TEMPLATE_VARIABLE = re.compile(r"{([^{}]+)}")
+
+
+def encodable(text: str) -> bool:
+    """Whether a string can go on the wire (a JSON spec can hold lone surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _is_json(media_type: str) -> bool:
@@ -74,6 +83,10 @@ class OperationBuilder:
             return ()
         operations = []
         for path in paths:
+            if not isinstance(path, str) or not encodable(path):
+                self._reporter.warning(root.document.display_name, pointer_join("/paths", str(path)),
+                                       "path is not valid Unicode text; its operations are skipped")
+                continue
             item = self._spec.follow(root.child("paths", path))
             if not isinstance(item.value, dict):
                 if item.value is not None:

@@ -54,7 +54,9 @@ def docstring(text: str) -> str:
         elif char == "\n" or char == "\t":
             out.append(char)
         elif not char.isprintable() or not char.isascii() and _is_unsafe_unicode(char):
-            out.append(_escape_char(char))
+            # Shown as escape text, not the character: a docstring is documentation, and a
+            # lone surrogate in a class docstring would stop the class from being created.
+            out.append("\\" + _escape_char(char))
         else:
             out.append(char)
     escaped = "".join(out).replace('"""', '\\"\\"\\"')

@@ -152,7 +152,11 @@ class ViewBuilder:
                 notes.append("Write-only: sent, never returned.")
             if f.deprecated:
                 notes.append("Deprecated.")
-            fields.append(FieldView(identifier(f.name), annotation, "None" if optional else "",
+            default = "None" if optional else ""
+            if f.has_default and optional:
+                # The server's default, as data: dataclasses.fields(Model)[i].metadata["default"].
+                default = f"_field(default=None, metadata={{'default': {literal(f.default)}}})"
+            fields.append(FieldView(identifier(f.name), annotation, default,
                                     _doc_lines(f.description, " ".join(notes))))
             wire = string(f.wire_name)
             source = f"data[{wire}]" if f.required else f"data.get({wire})"
