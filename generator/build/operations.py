@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from .. import ir
-from ..diagnostics import Reporter
+from ..diagnostics import Reporter, pointer_join
 from ..naming import Namespace, attribute_name, class_name, pascal_case, snake_case
 from ..naming import operation_name_from_path, strip_fastapi_suffix
 from ..resolver import Located, ResolvedSpec
@@ -33,6 +33,7 @@ _STYLE_ENCODINGS = {
     ("deepObject", True): ir.ParamEncoding.DEEP_OBJECT,
 }
 _TEMPLATE_VARIABLE = re.compile(r"{([^{}]+)}")
+_STATUS = re.compile(r"[1-5](\d\d|XX)|default", flags=re.IGNORECASE)
 
 
 def _is_json(media_type: str) -> bool:
@@ -294,21 +295,24 @@ class OperationBuilder:
                                    "operation has no `responses`; its result is returned "
                                    "undecoded")
             return None, ()
-        statuses = sorted((str(code) for code in responses), key=_status_order)
+        keys: dict[str, object] = {}  # status text -> its key (YAML may give an int)
+        for key in responses:
+            status = str(key)
+            if not _STATUS.fullmatch(status):
+                self._reporter.error(located.document.display_name,
+                                     pointer_join(located.pointer, "responses", status),
+                                     f"{status!r} is not an HTTP status code, a range like "
+                                     "4XX, or `default`")
+                continue
+            keys["default" if status.lower() == "default" else status.upper()] = key
+        statuses = sorted(keys, key=_status_order)
         success_code = next((s for s in statuses if s.startswith("2")), None)
         if success_code is None and "default" in statuses:
             success_code = "default"
         success = None
         errors = []
         for status in statuses:
-            if not re.fullmatch(r"[1-5](\d\d|XX)|default", status, flags=re.IGNORECASE):
-                self._reporter.error(located.document.display_name,
-                                     f"{located.pointer}/responses/{status}",
-                                     f"{status!r} is not an HTTP status code, a range like "
-                                     "4XX, or `default`")
-                continue
-            key = status if status in responses else int(status)
-            response = self._spec.follow(located.child("responses", key))
+            response = self._spec.follow(located.child("responses", keys[status]))
             is_success = status == success_code
             suffix = "Response" if is_success else f"Error{status.upper()}"
             built = self._response(response, status, hint + suffix)

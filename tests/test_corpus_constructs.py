@@ -1,0 +1,97 @@
+"""Table-driven tests of the constructs real specs use (the corpus in ../shared/corpus).
+
+Each case is a small in-memory spec written to `tmp_path`: the assertions are on the IR, on the
+diagnostics (severity and JSON pointer), or on the generated code. `test_generated_code_*`
+type-checks the generated packages of the whole table with one `mypy --strict` run.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from generator import ir
+from generator.diagnostics import GenerationFailed, Reporter, Severity
+from generator.pipeline import Options, generate_package
+from test_type_mapping import build, field, holder_spec, model, schemas_spec
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def diagnostics(reporter: Reporter, severity: Severity) -> list[tuple[str, str]]:
+    return [(d.pointer, d.message) for d in reporter.diagnostics if d.severity is severity]
+
+
+def paths_spec(paths: str, version: str = "3.1.0", components: str = "") -> str:
+    """A document whose `paths` are `paths` (YAML, indented by 2)."""
+    text = (f"openapi: {version}\ninfo: {{title: T, version: '1'}}\npaths:\n"
+            + textwrap.indent(textwrap.dedent(paths), "  "))
+    if components:
+        text += "components:\n" + textwrap.indent(textwrap.dedent(components), "  ")
+    return text
+
+
+def operation(api: ir.Api, name: str) -> ir.Operation:
+    for op in api.operations:
+        if op.name == name:
+            return op
+    raise AssertionError(f"no operation {name!r}: {[op.name for op in api.operations]}")
+
+
+def generate(tmp_path: Path, text: str, package: str = "pkg",
+             strict: bool = False) -> tuple[dict[str, str], Reporter]:
+    spec = tmp_path / f"{package}.yaml"
+    spec.write_text(textwrap.dedent(text), encoding="utf-8")
+    reporter = Reporter()
+    _, files = generate_package(spec, package, reporter, Options(strict=strict), spec.name)
+    return files, reporter
+
+
+# --------------------------------------------------------------------------- status codes
+
+
+@pytest.mark.parametrize(
+    ("responses", "success", "errors"),
+    [
+        pytest.param("'200': {description: ok}", "200", [], id="quoted"),
+        pytest.param("200: {description: ok}", "200", [], id="unquoted-int"),
+        pytest.param("2xx: {description: ok}, '404': {description: no}", "2XX", ["404"],
+                     id="lower-case-range"),
+        pytest.param("Default: {description: any}", "default", [], id="capitalised-default"),
+        pytest.param("'201': {description: ok}, 4XX: {description: bad}, "
+                     "default: {description: other}", "201", ["4XX", "default"],
+                     id="range-and-default"),
+    ],
+)
+def test_status_codes_are_read_in_any_spelling(
+    tmp_path: Path, responses: str, success: str, errors: list[str]
+) -> None:
+    text = paths_spec(f"""\
+        /a:
+          get:
+            operationId: getA
+            responses: {{{responses}}}
+        """)
+    api, _ = build(tmp_path, text)
+    op = operation(api, "get_a")
+    assert op.success is not None and op.success.status == success
+    assert [r.status for r in op.errors] == errors
+
+
+@pytest.mark.parametrize("key", ["abcdef", "'99'", "'600'", "2X"])
+def test_a_response_key_that_is_no_status_is_a_located_error(tmp_path: Path, key: str) -> None:
+    text = paths_spec(f"""\
+        /a:
+          get:
+            responses:
+              {key}: {{description: ok}}
+        """)
+    with pytest.raises(GenerationFailed) as failed:
+        build(tmp_path, text)
+    [error] = failed.value.diagnostics
+    assert error.pointer.startswith("/paths/~1a/get/responses/")
+    assert "is not an HTTP status code" in error.message
