@@ -95,3 +95,32 @@ def test_a_response_key_that_is_no_status_is_a_located_error(tmp_path: Path, key
     [error] = failed.value.diagnostics
     assert error.pointer.startswith("/paths/~1a/get/responses/")
     assert "is not an HTTP status code" in error.message
+
+
+# ------------------------------------------------------------------------------- docstrings
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Contains """triple quotes"""',
+        'ends with a quote"',
+        'ends with two quotes""',
+        '""""""six',
+        'a backslash before a quote \\"',
+        'ends with a backslash \\',
+        'ends with an escaped-looking quote \\"',
+        "''' single triple quotes '''",
+        '"starts with a quote',
+        'tab\tand\nnewline "" and """" four',
+    ],
+)
+def test_docstring_keeps_any_text_intact(text: str) -> None:
+    import ast
+
+    from generator.render.pysyntax import docstring
+
+    source = '"""' + docstring(text) + '"""'
+    assert ast.literal_eval(source) == text.strip()
+    black = pytest.importorskip("black")
+    black.format_str(f"def f():\n    {source}\n", mode=black.Mode())
