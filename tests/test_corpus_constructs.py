@@ -124,3 +124,66 @@ def test_docstring_keeps_any_text_intact(text: str) -> None:
     assert ast.literal_eval(source) == text.strip()
     black = pytest.importorskip("black")
     black.format_str(f"def f():\n    {source}\n", mode=black.Mode())
+
+
+# ------------------------------------------------------------- invalid but usable operations
+
+
+def test_duplicate_operation_ids_warn_and_get_distinct_methods(tmp_path: Path) -> None:
+    text = paths_spec("""\
+        /pets:
+          post: {operationId: addPet, responses: {'200': {description: ok}}}
+        /pets/{kind}:
+          post:
+            operationId: addPet
+            parameters: [{name: kind, in: path, required: true, schema: {type: string}}]
+            responses: {'200': {description: ok}}
+        """)
+    api, reporter = build(tmp_path, text)
+    assert [(op.name, op.path) for op in api.operations] == [
+        ("add_pet", "/pets"), ("add_pet_2", "/pets/{kind}")]
+    assert diagnostics(reporter, Severity.WARNING) == [(
+        "/paths/~1pets~1{kind}/post/operationId",
+        "operationId 'addPet' is also used by POST /pets (operationIds must be unique); this "
+        "operation's method is named 'add_pet_2'")]
+
+
+def test_path_parameter_missing_from_the_template_is_skipped_with_a_warning(
+    tmp_path: Path
+) -> None:
+    text = paths_spec("""\
+        /items:
+          post:
+            operationId: addItem
+            parameters:
+              - {name: Limit, in: path, required: true, schema: {type: integer}}
+              - {name: q, in: query, schema: {type: string}}
+            responses: {'200': {description: ok}}
+        """)
+    api, reporter = build(tmp_path, text)
+    assert [p.wire_name for p in operation(api, "add_item").parameters] == ["q"]
+    [(pointer, message)] = diagnostics(reporter, Severity.WARNING)
+    assert pointer == "/paths/~1items/post/parameters/0/name"
+    assert "does not appear in the path '/items'; skipped" in message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(paths_spec("""\
+            /a:
+              get: {operationId: x, responses: {'200': {description: ok}}}
+              put: {operationId: x, responses: {'200': {description: ok}}}
+            """), id="duplicate-operation-id"),
+        pytest.param(paths_spec("""\
+            /a:
+              get:
+                parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+                responses: {'200': {description: ok}}
+            """), id="path-parameter-not-in-path"),
+    ],
+)
+def test_strict_turns_usable_invalidity_into_errors(tmp_path: Path, text: str) -> None:
+    generate(tmp_path, text)
+    with pytest.raises(GenerationFailed):
+        generate(tmp_path, text, strict=True)

@@ -104,17 +104,18 @@ class OperationBuilder:
             return None
         operation_id = op.get("operationId")
         if isinstance(operation_id, str) and operation_id:
-            if operation_id in self._operation_ids:
-                self._reporter.error(file, located.pointer + "/operationId",
-                                     f"operationId {operation_id!r} is also used by "
-                                     f"{self._operation_ids[operation_id]}; operationIds must "
-                                     "be unique")
-            self._operation_ids[operation_id] = f"{method.upper()} {path}"
             base = strip_fastapi_suffix(operation_id, method, path)
         else:
             operation_id = ""
             base = operation_name_from_path(method, path)
         name = self._names.claim(attribute_name(base, "operation"))
+        if operation_id in self._operation_ids:
+            self._reporter.warning(file, located.pointer + "/operationId",
+                                   f"operationId {operation_id!r} is also used by "
+                                   f"{self._operation_ids[operation_id]} (operationIds must be "
+                                   f"unique); this operation's method is named {name!r}")
+        elif operation_id:
+            self._operation_ids[operation_id] = f"{method.upper()} {path}"
         type_hint = pascal_case(base) or "Operation"
 
         scope = Namespace(_RESERVED_ARGUMENTS)
@@ -186,9 +187,9 @@ class OperationBuilder:
             value = param.value
             file = param.document.display_name
             if where == "path" and wire not in in_template:
-                self._reporter.error(file, param.pointer + "/name",
-                                     f"path parameter {wire!r} does not appear in the path "
-                                     f"{path!r}")
+                self._reporter.warning(file, param.pointer + "/name",
+                                       f"path parameter {wire!r} does not appear in the path "
+                                       f"{path!r}; skipped (it has nowhere to go)")
                 continue
             if where == "header" and wire.lower() in _IGNORED_HEADERS:
                 self._reporter.info(file, param.pointer, f"header parameter {wire!r} is set "
