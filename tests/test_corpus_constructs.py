@@ -187,3 +187,81 @@ def test_strict_turns_usable_invalidity_into_errors(tmp_path: Path, text: str) -
     generate(tmp_path, text)
     with pytest.raises(GenerationFailed):
         generate(tmp_path, text, strict=True)
+
+
+# ----------------------------------------------------------- names the generated code uses
+
+SHADOWING = paths_spec(
+    """\
+    /httpx:
+      get:
+        operationId: httpx
+        responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Warning'}}}}}
+    /raw:
+      get: {operationId: with_raw_response, responses: {'204': {description: ok}}}
+    /headers:
+      get: {operationId: defaultHeaders, responses: {'204': {description: ok}}}
+    /property:
+      get:
+        operationId: property
+        responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/APIResponse'}}}}}
+    """,
+    components="""\
+    schemas:
+      Holder:
+        type: object
+        required: [object, accepts]
+        properties:
+          object: {type: string}
+          accepts: {type: boolean}
+          frozenset: {type: integer}
+          classmethod: {type: integer}
+          property: {type: integer}
+          warnings: {type: array, items: {$ref: '#/components/schemas/Warning'}}
+          errors: {type: array, items: {$ref: '#/components/schemas/TimeoutError'}}
+      Warning: {type: object, properties: {code: {type: string}}}
+      TimeoutError: {type: object, properties: {code: {type: string}}}
+      APIResponse: {type: object, properties: {ok: {type: boolean}}}
+      NotGiven: {type: string, enum: [a, b]}
+    """,
+)
+
+
+def test_names_that_would_shadow_what_generated_code_uses_are_changed(tmp_path: Path) -> None:
+    api, _ = build(tmp_path, SHADOWING)
+    assert [f.name for f in model(api, "Holder").fields] == [
+        "object", "accepts_2", "frozenset_", "classmethod_", "property_", "warnings", "errors"]
+    assert {d.name for d in api.declarations} == {
+        "Holder", "Warning2", "TimeoutError2", "APIResponse2", "NotGiven2"}
+    assert [op.name for op in api.operations] == [
+        "httpx_2", "with_raw_response_2", "default_headers_2", "property_"]
+
+
+# ------------------------------------------------------------ the generated code type-checks
+
+# id -> spec: each is generated, imported, and type-checked with `mypy --strict` (one run).
+TYPE_CHECKED = {
+    "shadowing": SHADOWING,
+}
+
+
+def test_generated_code_imports_and_passes_mypy_strict(tmp_path: Path) -> None:
+    packages = []
+    for case, text in TYPE_CHECKED.items():
+        package = f"case_{case}"
+        folder = tmp_path / case
+        folder.mkdir()
+        files, _ = generate(folder, text, package)
+        for relative, content in files.items():
+            target = folder / package / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(content, encoding="utf-8")
+        imported = subprocess.run(
+            [sys.executable, "-c", f"import {package}, {package}.client"],
+            capture_output=True, text=True, cwd=folder)
+        assert imported.returncode == 0, f"{case}: {imported.stderr}"
+        packages.append(str(folder / package))
+    checked = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", "/dev/null",
+         *packages], capture_output=True, text=True, cwd=tmp_path)
+    assert checked.returncode == 0, checked.stdout + checked.stderr

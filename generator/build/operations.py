@@ -21,7 +21,8 @@ _RESERVED_ARGUMENTS = frozenset(
 # Client attributes an operation method must not replace.
 RESERVED_METHODS = frozenset(
     {"close", "aclose", "request", "with_options", "base_url", "timeout", "max_retries",
-     "http_client", "copy"}
+     "http_client", "copy", "default_headers", "with_raw_response",
+     "httpx"}  # the module that signatures in the class body refer to
 )
 # OpenAPI: header parameters with these names are ignored; the client sets them.
 _IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})

@@ -28,7 +28,7 @@ _SCALAR_TYPES = {
     "boolean": ir.Scalar.BOOL,
     "null": ir.Scalar.NONE,
 }
-_MODEL_RESERVED = frozenset({"from_dict", "to_dict"})
+_MODEL_RESERVED = frozenset({"from_dict", "to_dict", "accepts"})  # methods of every model
 _ENUM_RESERVED = frozenset({"name", "value", "mro"})
 _MAX_DEPTH = 200
 
