@@ -237,11 +237,64 @@ def test_names_that_would_shadow_what_generated_code_uses_are_changed(tmp_path: 
         "httpx_2", "with_raw_response_2", "default_headers_2", "property_"]
 
 
+# ------------------------------------------------------------------ union responses
+
+UNION_RESPONSES = paths_spec(
+    """\
+    /a:
+      get:
+        operationId: getA
+        responses:
+          '200':
+            description: one of two models
+            content:
+              application/json:
+                schema:
+                  oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]
+          '404':
+            description: an error that is a union too
+            content:
+              application/json:
+                schema:
+                  anyOf: [{type: string}, {$ref: '#/components/schemas/Cat'}]
+    /b:
+      get:
+        operationId: getB
+        responses:
+          '200':
+            description: a list or a model, or null
+            content:
+              application/json:
+                schema:
+                  oneOf:
+                    - {type: array, items: {$ref: '#/components/schemas/Cat'}}
+                    - {$ref: '#/components/schemas/Dog'}
+                    - {type: 'null'}
+    """,
+    components="""\
+    schemas:
+      Cat: {type: object, required: [meows], properties: {meows: {type: boolean}}}
+      Dog: {type: object, required: [barks], properties: {barks: {type: boolean}}}
+    """,
+)
+
+
+def test_union_responses_are_typed_as_the_union(tmp_path: Path) -> None:
+    api, _ = build(tmp_path, UNION_RESPONSES)
+    cat, dog = ir.RefType("Cat"), ir.RefType("Dog")
+    success = operation(api, "get_a").success
+    assert success is not None and success.type == ir.UnionType((cat, dog))
+    success = operation(api, "get_b").success
+    assert success is not None and success.type == ir.NullableType(
+        ir.UnionType((ir.ListType(cat), dog)))
+
+
 # ------------------------------------------------------------ the generated code type-checks
 
 # id -> spec: each is generated, imported, and type-checked with `mypy --strict` (one run).
 TYPE_CHECKED = {
     "shadowing": SHADOWING,
+    "union_responses": UNION_RESPONSES,
 }
 
 
