@@ -13,10 +13,37 @@ _WORD_BOUNDARY = re.compile(
     r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+[a-z]*"
 )
 
-# Names that generated code uses in annotations or bodies of the same scope; a field or
-# parameter with one of these names would shadow what the code refers to.
+# Names that generated code uses in annotations, decorators or bodies of the same scope; a field,
+# parameter or method with one of these names would shadow what the code refers to.
 _SHADOWING_BUILTINS = frozenset(
-    {"str", "int", "float", "bool", "bytes", "list", "dict", "None"}
+    {"str", "int", "float", "bool", "bytes", "list", "dict", "None", "frozenset", "classmethod",
+     "property"}
+)
+
+# Capitalised builtins of Python 3.11 to 3.14. A declaration named like one shadows it, and mypy
+# resolves a forward reference to such a name to the builtin (`list[Warning]` before
+# `class Warning`), so declarations never take these names. A fixed list, not `dir(builtins)`:
+# the output must not depend on the Python that generated it.
+BUILTIN_CLASS_NAMES = frozenset(
+    {
+        "ArithmeticError", "AssertionError", "AttributeError", "BaseException",
+        "BaseExceptionGroup", "BlockingIOError", "BrokenPipeError", "BufferError",
+        "BytesWarning", "ChildProcessError", "ConnectionAbortedError", "ConnectionError",
+        "ConnectionRefusedError", "ConnectionResetError", "DeprecationWarning", "EOFError",
+        "Ellipsis", "EncodingWarning", "EnvironmentError", "Exception", "ExceptionGroup",
+        "False", "FileExistsError", "FileNotFoundError", "FloatingPointError", "FutureWarning",
+        "GeneratorExit", "IOError", "ImportError", "ImportWarning", "IndentationError",
+        "IndexError", "InterruptedError", "IsADirectoryError", "KeyError", "KeyboardInterrupt",
+        "LookupError", "MemoryError", "ModuleNotFoundError", "NameError", "None",
+        "NotADirectoryError", "NotImplemented", "NotImplementedError", "OSError",
+        "OverflowError", "PendingDeprecationWarning", "PermissionError", "ProcessLookupError",
+        "PythonFinalizationError", "RecursionError", "ReferenceError", "ResourceWarning",
+        "RuntimeError", "RuntimeWarning", "StopAsyncIteration", "StopIteration", "SyntaxError",
+        "SyntaxWarning", "SystemError", "SystemExit", "TabError", "TimeoutError", "True",
+        "TypeError", "UnboundLocalError", "UnicodeDecodeError", "UnicodeEncodeError",
+        "UnicodeError", "UnicodeTranslateError", "UnicodeWarning", "UserWarning", "ValueError",
+        "Warning", "ZeroDivisionError",
+    }
 )
 
 

@@ -207,7 +207,9 @@ def _find_refs(data: Any) -> list[tuple[str, str]]:
 
 def _report_ref_cycles(spec: ResolvedSpec, reporter: Reporter) -> None:
     """A `$ref` whose chain of `$ref`s comes back to itself never reaches a value; each cycle
-    is one problem, reported once."""
+    is one problem, reported once. A warning: the schema converter types such a schema as any
+    JSON value, and any other object in the loop (a parameter, a response) is reported where it
+    is used."""
     reported: set[frozenset[tuple[Path, str]]] = set()
     for (path, ref), target in list(spec._targets.items()):
         seen = {(path, ref)}
@@ -218,9 +220,9 @@ def _report_ref_cycles(spec: ResolvedSpec, reporter: Reporter) -> None:
                 if frozenset(seen) in reported:
                     break
                 reported.add(frozenset(seen))
-                reporter.error(current.document.display_name, current.pointer,
-                               f"$ref {ref!r} is part of a cycle of references that never "
-                               "reaches a value")
+                reporter.warning(current.document.display_name, current.pointer,
+                                 f"$ref {ref!r} is part of a cycle of references that never "
+                                 "reaches a value; typed as any JSON value")
                 break
             seen.add(key)
             nxt = spec._targets.get(key)

@@ -63,13 +63,28 @@ def validate(spec: ResolvedSpec, family: str, reporter: Reporter) -> None:
                 reporter.warning(name, "", f"more than {_MAX_FINDINGS} validation findings; "
                                  "the rest are not listed")
                 break
+            message = getattr(error, "message", str(error))
             pointer = pointer_join("", *[str(p) for p in getattr(error, "absolute_path", [])])
-            reporter.warning(name, pointer, f"not valid OpenAPI {family}: "
-                             f"{_short(getattr(error, 'message', str(error)))}")
+            reporter.warning(name, pointer or _locate_from_message(message),
+                             f"not valid OpenAPI {family}: {_short(message)}")
     except RecursionError:
         reporter.warning(name, "", "validation skipped: the document is nested too deeply")
     except Exception as exc:  # noqa: BLE001 - the validator's own failures must not stop us
         reporter.warning(name, "", f"validation stopped early: {_short(str(exc))}")
+
+
+# The validator's checks of operations (unique operationIds, resolved path parameters) carry no
+# JSON path; their messages name the method and the path, which locate them.
+_OPERATION_IN_MESSAGE = re.compile(r"for '(\w+)'(?: operation)? in '([^']*)'")
+
+
+def _locate_from_message(message: str) -> str:
+    match = _OPERATION_IN_MESSAGE.search(message)
+    if match is None:
+        return ""
+    method, path = match.groups()
+    pointer = pointer_join("/paths", path, method)
+    return pointer + "/operationId" if message.startswith("Operation ID") else pointer
 
 
 def _short(text: str, limit: int = 200) -> str:

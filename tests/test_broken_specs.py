@@ -1,6 +1,8 @@
 """Broken specs: each prints its golden error lines, exits 2, shows no traceback, writes nothing.
 
 The inputs are tests/broken/*.yaml|json, the expected output tests/broken/<name>.expected.
+A spec whose first line is `# clientgen-args: ...` is run with those arguments (`--strict` for
+problems that are warnings by default because a usable client can still be generated).
 After a deliberate change of a message, update the goldens with
 `CLIENTGEN_UPDATE_GOLDENS=1 python -m pytest tests/test_broken_specs.py` and review the diff.
 """
@@ -27,7 +29,10 @@ def test_broken_spec_prints_its_golden_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.chdir(ROOT)
-    code = main(["generate", str(spec.relative_to(ROOT)), "-o", str(tmp_path / "out")])
+    first_line = spec.read_text(errors="replace").splitlines()[0]
+    extra = first_line.split(":", 1)[1].split("(")[0].split() if first_line.startswith(
+        "# clientgen-args:") else []
+    code = main(["generate", *extra, str(spec.relative_to(ROOT)), "-o", str(tmp_path / "out")])
     out, err = capsys.readouterr()
     expected = spec.with_suffix(".expected")
     if os.environ.get("CLIENTGEN_UPDATE_GOLDENS"):

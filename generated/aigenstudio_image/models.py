@@ -74,7 +74,7 @@ class JobListResponse:
         return result
 
     @classmethod
-    def accepts(cls, data: object) -> bool:
+    def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return (
             isinstance(data, dict)
@@ -163,7 +163,7 @@ class JobSummary:
         return result
 
     @classmethod
-    def accepts(cls, data: object) -> bool:
+    def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return (
             isinstance(data, dict)
@@ -205,7 +205,7 @@ class ErrorResponse:
         return result
 
     @classmethod
-    def accepts(cls, data: object) -> bool:
+    def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict) and "error" in data and "request_id" in data
 
@@ -242,6 +242,6 @@ class ErrorResponseError:
         return result
 
     @classmethod
-    def accepts(cls, data: object) -> bool:
+    def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict) and "code" in data and "message" in data

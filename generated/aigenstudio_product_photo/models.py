@@ -67,7 +67,7 @@ class ProductPhotoJobListResponse:
         return result
 
     @classmethod
-    def accepts(cls, data: object) -> bool:
+    def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict) and "jobs" in data and "request_id" in data
 
@@ -111,7 +111,7 @@ class ProductPhotoJobSummary:
         return result
 
     @classmethod
-    def accepts(cls, data: object) -> bool:
+    def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return (
             isinstance(data, dict)
@@ -148,7 +148,7 @@ class ErrorResponse:
         return result
 
     @classmethod
-    def accepts(cls, data: object) -> bool:
+    def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict) and "error" in data
 
@@ -184,7 +184,7 @@ class ErrorResponseError:
         return result
 
     @classmethod
-    def accepts(cls, data: object) -> bool:
+    def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return (
             isinstance(data, dict) and "code" in data and "message" in data and "request_id" in data

@@ -73,7 +73,7 @@ class GenerationJobList:
         return result
 
     @classmethod
-    def accepts(cls, data: object) -> bool:
+    def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict)
 
@@ -178,7 +178,7 @@ class GenerationJob:
         return result
 
     @classmethod
-    def accepts(cls, data: object) -> bool:
+    def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict)
 
@@ -223,7 +223,7 @@ class ErrorResponse:
         return result
 
     @classmethod
-    def accepts(cls, data: object) -> bool:
+    def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict)
 
@@ -262,6 +262,6 @@ class GenerationJobError:
         return result
 
     @classmethod
-    def accepts(cls, data: object) -> bool:
+    def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict)

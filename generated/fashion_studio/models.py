@@ -75,7 +75,7 @@ class HTTPValidationError:
         return result
 
     @classmethod
-    def accepts(cls, data: object) -> bool:
+    def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict)
 
@@ -127,7 +127,7 @@ class JobListResponse:
         return result
 
     @classmethod
-    def accepts(cls, data: object) -> bool:
+    def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict) and "limit" in data and "offset" in data and "count" in data
 
@@ -179,7 +179,7 @@ class JobSummaryResponse:
         return result
 
     @classmethod
-    def accepts(cls, data: object) -> bool:
+    def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return (
             isinstance(data, dict)
@@ -227,6 +227,6 @@ class ValidationError:
         return result
 
     @classmethod
-    def accepts(cls, data: object) -> bool:
+    def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict) and "loc" in data and "msg" in data and "type" in data

@@ -79,7 +79,7 @@ class ListJobsResponse:
         return result
 
     @classmethod
-    def accepts(cls, data: object) -> bool:
+    def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict) and "items" in data and "next_cursor" in data
 
@@ -139,7 +139,7 @@ class ListJobsResponseItemsItem:
         return result
 
     @classmethod
-    def accepts(cls, data: object) -> bool:
+    def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return (
             isinstance(data, dict)
@@ -179,7 +179,7 @@ class ListJobsResponseItemsItemResult:
         return result
 
     @classmethod
-    def accepts(cls, data: object) -> bool:
+    def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict)
 
@@ -213,7 +213,7 @@ class ListJobsResponseItemsItemError:
         return result
 
     @classmethod
-    def accepts(cls, data: object) -> bool:
+    def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict) and "code" in data
 
@@ -243,7 +243,7 @@ class ListJobsError400:
         return result
 
     @classmethod
-    def accepts(cls, data: object) -> bool:
+    def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict) and "error" in data
 
@@ -273,6 +273,6 @@ class ListJobsError401:
         return result
 
     @classmethod
-    def accepts(cls, data: object) -> bool:
+    def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict) and "error" in data

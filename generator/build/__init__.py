@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import __version__, ir
 from ..diagnostics import Reporter
-from ..naming import Namespace, constant_case
+from ..naming import BUILTIN_CLASS_NAMES, Namespace, constant_case
 from ..resolver import Located, ResolvedSpec
 from .operations import OperationBuilder, encodable
 from .schemas import SchemaConverter
@@ -22,7 +22,8 @@ RUNTIME_NAMES = frozenset(
         "PermissionDeniedError", "NotFoundError", "ConflictError", "UnprocessableEntityError",
         "RateLimitError", "InternalServerError", "PaginationLoopError", "MissingCredentialsError",
         "APIResponseValidationError",
-        "RequestOptions", "Response", "Any", "Literal", "TypeAlias", "Enum",
+        "RequestOptions", "Response", "Any", "Literal", "TypeAlias", "Enum", "APIResponse",
+        "NotGiven",
     }
 )
 
@@ -37,7 +38,8 @@ def build_api(
     data = spec.root.data
     info = data.get("info") if isinstance(data.get("info"), dict) else {}
     security = _security_schemes(spec, reporter)
-    schemas = SchemaConverter(spec, reporter, family, Namespace(RUNTIME_NAMES))
+    declaration_names = Namespace(RUNTIME_NAMES | BUILTIN_CLASS_NAMES)
+    schemas = SchemaConverter(spec, reporter, family, declaration_names)
     schemas.convert_components()
     operations = OperationBuilder(spec, reporter, schemas, security).build_all()
     _note_ignored(spec, reporter)

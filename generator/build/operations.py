@@ -20,8 +20,9 @@ _RESERVED_ARGUMENTS = frozenset(
 )
 # Client attributes an operation method must not replace.
 RESERVED_METHODS = frozenset(
-    {"close", "aclose", "request", "with_options", "with_raw_response", "base_url", "timeout",
-     "max_retries", "http_client", "default_headers", "copy"}
+    {"close", "aclose", "request", "with_options", "base_url", "timeout", "max_retries",
+     "http_client", "copy", "default_headers", "with_raw_response",
+     "httpx"}  # the module that signatures in the class body refer to
 )
 # OpenAPI: header parameters with these names are ignored; the client sets them.
 _IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
@@ -33,6 +34,7 @@ _STYLE_ENCODINGS = {
     ("deepObject", True): ir.ParamEncoding.DEEP_OBJECT,
 }
 _TEMPLATE_VARIABLE = re.compile(r"{([^{}]+)}")
+_STATUS = re.compile(r"[1-5](\d\d|XX)|default", flags=re.IGNORECASE)
 
 
 def encodable(text: str) -> bool:
@@ -116,17 +118,18 @@ class OperationBuilder:
             return None
         operation_id = op.get("operationId")
         if isinstance(operation_id, str) and operation_id:
-            if operation_id in self._operation_ids:
-                self._reporter.error(file, located.pointer + "/operationId",
-                                     f"operationId {operation_id!r} is also used by "
-                                     f"{self._operation_ids[operation_id]}; operationIds must "
-                                     "be unique")
-            self._operation_ids[operation_id] = f"{method.upper()} {path}"
             base = strip_fastapi_suffix(operation_id, method, path)
         else:
             operation_id = ""
             base = operation_name_from_path(method, path)
         name = self._names.claim(attribute_name(base, "operation"))
+        if operation_id in self._operation_ids:
+            self._reporter.warning(file, located.pointer + "/operationId",
+                                   f"operationId {operation_id!r} is also used by "
+                                   f"{self._operation_ids[operation_id]} (operationIds must be "
+                                   f"unique); this operation's method is named {name!r}")
+        elif operation_id:
+            self._operation_ids[operation_id] = f"{method.upper()} {path}"
         type_hint = pascal_case(base) or "Operation"
 
         scope = Namespace(_RESERVED_ARGUMENTS)
@@ -201,9 +204,9 @@ class OperationBuilder:
             value = param.value
             file = param.document.display_name
             if where == "path" and wire not in in_template:
-                self._reporter.error(file, param.pointer + "/name",
-                                     f"path parameter {wire!r} does not appear in the path "
-                                     f"{path!r}")
+                self._reporter.warning(file, param.pointer + "/name",
+                                       f"path parameter {wire!r} does not appear in the path "
+                                       f"{path!r}; skipped (it has nowhere to go)")
                 continue
             if where == "header" and wire.lower() in _IGNORED_HEADERS:
                 self._reporter.info(file, param.pointer, f"header parameter {wire!r} is set "
@@ -310,21 +313,24 @@ class OperationBuilder:
                                    "operation has no `responses`; its result is returned "
                                    "undecoded")
             return None, ()
-        statuses = sorted((str(code) for code in responses), key=_status_order)
+        keys: dict[str, object] = {}  # status text -> its key (YAML may give an int)
+        for key in responses:
+            status = str(key)
+            if not _STATUS.fullmatch(status):
+                self._reporter.error(located.document.display_name,
+                                     pointer_join(located.pointer, "responses", status),
+                                     f"{status!r} is not an HTTP status code, a range like "
+                                     "4XX, or `default`")
+                continue
+            keys["default" if status.lower() == "default" else status.upper()] = key
+        statuses = sorted(keys, key=_status_order)
         success_code = next((s for s in statuses if s.startswith("2")), None)
         if success_code is None and "default" in statuses:
             success_code = "default"
         success = None
         errors = []
         for status in statuses:
-            if not re.fullmatch(r"[1-5](\d\d|XX)|default", status, flags=re.IGNORECASE):
-                self._reporter.error(located.document.display_name,
-                                     f"{located.pointer}/responses/{status}",
-                                     f"{status!r} is not an HTTP status code, a range like "
-                                     "4XX, or `default`")
-                continue
-            key = status if status in responses else int(status)
-            response = self._spec.follow(located.child("responses", key))
+            response = self._spec.follow(located.child("responses", keys[status]))
             is_success = status == success_code
             suffix = "Response" if is_success else f"Error{status.upper()}"
             built = self._response(response, status, hint + suffix)

@@ -29,7 +29,7 @@ _SCALAR_TYPES = {
     "boolean": ir.Scalar.BOOL,
     "null": ir.Scalar.NONE,
 }
-_MODEL_RESERVED = frozenset({"from_dict", "to_dict"})
+_MODEL_RESERVED = frozenset({"from_dict", "to_dict", "accepts"})  # methods of every model
 # Regular-expression syntax of ECMA-262 that Python's `re` does not accept.
 _ECMA_ONLY = re.compile(r"\\[pP]\{|\\u\{|\(\?<[A-Za-z]|\[\^?\]|\\c[A-Za-z]|\\k<")
 _ENUM_RESERVED = frozenset({"name", "value", "mro"})

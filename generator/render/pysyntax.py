@@ -48,7 +48,17 @@ def docstring(text: str) -> str:
     """Text safe to place between triple double quotes, keeping its lines readable."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     out = []
-    for char in text:
+    quotes = 0  # unescaped `"` just written: a third would close the docstring
+    for index, char in enumerate(text):
+        if char == '"':
+            if quotes == 2 or index == len(text) - 1:  # a run of three, or beside the closing
+                out.append('\\"')
+                quotes = 0
+            else:
+                out.append(char)
+                quotes += 1
+            continue
+        quotes = 0
         if char == "\\":
             out.append("\\\\")
         elif char == "\n" or char == "\t":
@@ -59,10 +69,7 @@ def docstring(text: str) -> str:
             out.append("\\" + _escape_char(char))
         else:
             out.append(char)
-    escaped = "".join(out).replace('"""', '\\"\\"\\"')
-    if escaped.endswith('"'):
-        escaped = escaped[:-1] + '\\"'
-    return escaped
+    return "".join(out)
 
 
 def _is_unsafe_unicode(char: str) -> bool:

@@ -511,4 +511,6 @@ def types_decoder(types: TypeRenderer, t: ir.TypeRef | None) -> str:
             return expression[: -len("(data)")]
     if types.is_identity(t):
         return f"lambda data: _t.cast({string(types.annotation(t))}, data)"
+    if isinstance(ir.strip_nullable(t), ir.UnionType):  # the union decoders return Any
+        return f"lambda data: _t.cast({string(types.annotation(t))}, {types.decode(t, 'data')})"
     return f"lambda data: {types.decode(t, 'data')}"

@@ -1,0 +1,320 @@
+"""Table-driven tests of the constructs real specs use (the corpus in ../shared/corpus).
+
+Each case is a small in-memory spec written to `tmp_path`: the assertions are on the IR, on the
+diagnostics (severity and JSON pointer), or on the generated code. `test_generated_code_*`
+type-checks the generated packages of the whole table with one `mypy --strict` run.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from generator import ir
+from generator.diagnostics import GenerationFailed, Reporter, Severity
+from generator.pipeline import Options, generate_package
+from test_type_mapping import build, field, holder_spec, model, schemas_spec
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def diagnostics(reporter: Reporter, severity: Severity) -> list[tuple[str, str]]:
+    return [(d.pointer, d.message) for d in reporter.diagnostics if d.severity is severity]
+
+
+def paths_spec(paths: str, version: str = "3.1.0", components: str = "") -> str:
+    """A document whose `paths` are `paths` (YAML, indented by 2)."""
+    text = (f"openapi: {version}\ninfo: {{title: T, version: '1'}}\npaths:\n"
+            + textwrap.indent(textwrap.dedent(paths), "  "))
+    if components:
+        text += "components:\n" + textwrap.indent(textwrap.dedent(components), "  ")
+    return text
+
+
+def operation(api: ir.Api, name: str) -> ir.Operation:
+    for op in api.operations:
+        if op.name == name:
+            return op
+    raise AssertionError(f"no operation {name!r}: {[op.name for op in api.operations]}")
+
+
+def generate(tmp_path: Path, text: str, package: str = "pkg",
+             strict: bool = False) -> tuple[dict[str, str], Reporter]:
+    spec = tmp_path / f"{package}.yaml"
+    spec.write_text(textwrap.dedent(text), encoding="utf-8")
+    reporter = Reporter()
+    _, files = generate_package(spec, package, reporter, Options(strict=strict), spec.name)
+    return files, reporter
+
+
+# --------------------------------------------------------------------------- status codes
+
+
+@pytest.mark.parametrize(
+    ("responses", "success", "errors"),
+    [
+        pytest.param("'200': {description: ok}", "200", [], id="quoted"),
+        pytest.param("200: {description: ok}", "200", [], id="unquoted-int"),
+        pytest.param("2xx: {description: ok}, '404': {description: no}", "2XX", ["404"],
+                     id="lower-case-range"),
+        pytest.param("Default: {description: any}", "default", [], id="capitalised-default"),
+        pytest.param("'201': {description: ok}, 4XX: {description: bad}, "
+                     "default: {description: other}", "201", ["4XX", "default"],
+                     id="range-and-default"),
+    ],
+)
+def test_status_codes_are_read_in_any_spelling(
+    tmp_path: Path, responses: str, success: str, errors: list[str]
+) -> None:
+    text = paths_spec(f"""\
+        /a:
+          get:
+            operationId: getA
+            responses: {{{responses}}}
+        """)
+    api, _ = build(tmp_path, text)
+    op = operation(api, "get_a")
+    assert op.success is not None and op.success.status == success
+    assert [r.status for r in op.errors] == errors
+
+
+@pytest.mark.parametrize("key", ["abcdef", "'99'", "'600'", "2X"])
+def test_a_response_key_that_is_no_status_is_a_located_error(tmp_path: Path, key: str) -> None:
+    text = paths_spec(f"""\
+        /a:
+          get:
+            responses:
+              {key}: {{description: ok}}
+        """)
+    with pytest.raises(GenerationFailed) as failed:
+        build(tmp_path, text)
+    [error] = failed.value.diagnostics
+    assert error.pointer.startswith("/paths/~1a/get/responses/")
+    assert "is not an HTTP status code" in error.message
+
+
+# ------------------------------------------------------------------------------- docstrings
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Contains """triple quotes"""',
+        'ends with a quote"',
+        'ends with two quotes""',
+        '""""""six',
+        'a backslash before a quote \\"',
+        'ends with a backslash \\',
+        'ends with an escaped-looking quote \\"',
+        "''' single triple quotes '''",
+        '"starts with a quote',
+        'tab\tand\nnewline "" and """" four',
+    ],
+)
+def test_docstring_keeps_any_text_intact(text: str) -> None:
+    import ast
+
+    from generator.render.pysyntax import docstring
+
+    source = '"""' + docstring(text) + '"""'
+    assert ast.literal_eval(source) == text.strip()
+    black = pytest.importorskip("black")
+    black.format_str(f"def f():\n    {source}\n", mode=black.Mode())
+
+
+# ------------------------------------------------------------- invalid but usable operations
+
+
+def test_duplicate_operation_ids_warn_and_get_distinct_methods(tmp_path: Path) -> None:
+    text = paths_spec("""\
+        /pets:
+          post: {operationId: addPet, responses: {'200': {description: ok}}}
+        /pets/{kind}:
+          post:
+            operationId: addPet
+            parameters: [{name: kind, in: path, required: true, schema: {type: string}}]
+            responses: {'200': {description: ok}}
+        """)
+    api, reporter = build(tmp_path, text)
+    assert [(op.name, op.path) for op in api.operations] == [
+        ("add_pet", "/pets"), ("add_pet_2", "/pets/{kind}")]
+    assert diagnostics(reporter, Severity.WARNING) == [(
+        "/paths/~1pets~1{kind}/post/operationId",
+        "operationId 'addPet' is also used by POST /pets (operationIds must be unique); this "
+        "operation's method is named 'add_pet_2'")]
+
+
+def test_path_parameter_missing_from_the_template_is_skipped_with_a_warning(
+    tmp_path: Path
+) -> None:
+    text = paths_spec("""\
+        /items:
+          post:
+            operationId: addItem
+            parameters:
+              - {name: Limit, in: path, required: true, schema: {type: integer}}
+              - {name: q, in: query, schema: {type: string}}
+            responses: {'200': {description: ok}}
+        """)
+    api, reporter = build(tmp_path, text)
+    assert [p.wire_name for p in operation(api, "add_item").parameters] == ["q"]
+    [(pointer, message)] = diagnostics(reporter, Severity.WARNING)
+    assert pointer == "/paths/~1items/post/parameters/0/name"
+    assert "does not appear in the path '/items'; skipped" in message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(paths_spec("""\
+            /a:
+              get: {operationId: x, responses: {'200': {description: ok}}}
+              put: {operationId: x, responses: {'200': {description: ok}}}
+            """), id="duplicate-operation-id"),
+        pytest.param(paths_spec("""\
+            /a:
+              get:
+                parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+                responses: {'200': {description: ok}}
+            """), id="path-parameter-not-in-path"),
+    ],
+)
+def test_strict_turns_usable_invalidity_into_errors(tmp_path: Path, text: str) -> None:
+    generate(tmp_path, text)
+    with pytest.raises(GenerationFailed):
+        generate(tmp_path, text, strict=True)
+
+
+# ----------------------------------------------------------- names the generated code uses
+
+SHADOWING = paths_spec(
+    """\
+    /httpx:
+      get:
+        operationId: httpx
+        responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Warning'}}}}}
+    /raw:
+      get: {operationId: with_raw_response, responses: {'204': {description: ok}}}
+    /headers:
+      get: {operationId: defaultHeaders, responses: {'204': {description: ok}}}
+    /property:
+      get:
+        operationId: property
+        responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/APIResponse'}}}}}
+    """,
+    components="""\
+    schemas:
+      Holder:
+        type: object
+        required: [object, accepts]
+        properties:
+          object: {type: string}
+          accepts: {type: boolean}
+          frozenset: {type: integer}
+          classmethod: {type: integer}
+          property: {type: integer}
+          warnings: {type: array, items: {$ref: '#/components/schemas/Warning'}}
+          errors: {type: array, items: {$ref: '#/components/schemas/TimeoutError'}}
+      Warning: {type: object, properties: {code: {type: string}}}
+      TimeoutError: {type: object, properties: {code: {type: string}}}
+      APIResponse: {type: object, properties: {ok: {type: boolean}}}
+      NotGiven: {type: string, enum: [a, b]}
+    """,
+)
+
+
+def test_names_that_would_shadow_what_generated_code_uses_are_changed(tmp_path: Path) -> None:
+    api, _ = build(tmp_path, SHADOWING)
+    assert [f.name for f in model(api, "Holder").fields] == [
+        "object", "accepts_2", "frozenset_", "classmethod_", "property_", "warnings", "errors"]
+    assert {d.name for d in api.declarations} == {
+        "Holder", "Warning2", "TimeoutError2", "APIResponse2", "NotGiven2"}
+    assert [op.name for op in api.operations] == [
+        "httpx_2", "with_raw_response_2", "default_headers_2", "property_"]
+
+
+# ------------------------------------------------------------------ union responses
+
+UNION_RESPONSES = paths_spec(
+    """\
+    /a:
+      get:
+        operationId: getA
+        responses:
+          '200':
+            description: one of two models
+            content:
+              application/json:
+                schema:
+                  oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]
+          '404':
+            description: an error that is a union too
+            content:
+              application/json:
+                schema:
+                  anyOf: [{type: string}, {$ref: '#/components/schemas/Cat'}]
+    /b:
+      get:
+        operationId: getB
+        responses:
+          '200':
+            description: a list or a model, or null
+            content:
+              application/json:
+                schema:
+                  oneOf:
+                    - {type: array, items: {$ref: '#/components/schemas/Cat'}}
+                    - {$ref: '#/components/schemas/Dog'}
+                    - {type: 'null'}
+    """,
+    components="""\
+    schemas:
+      Cat: {type: object, required: [meows], properties: {meows: {type: boolean}}}
+      Dog: {type: object, required: [barks], properties: {barks: {type: boolean}}}
+    """,
+)
+
+
+def test_union_responses_are_typed_as_the_union(tmp_path: Path) -> None:
+    api, _ = build(tmp_path, UNION_RESPONSES)
+    cat, dog = ir.RefType("Cat"), ir.RefType("Dog")
+    success = operation(api, "get_a").success
+    assert success is not None and success.type == ir.UnionType((cat, dog))
+    success = operation(api, "get_b").success
+    assert success is not None and success.type == ir.NullableType(
+        ir.UnionType((ir.ListType(cat), dog)))
+
+
+# ------------------------------------------------------------ the generated code type-checks
+
+# id -> spec: each is generated, imported, and type-checked with `mypy --strict` (one run).
+TYPE_CHECKED = {
+    "shadowing": SHADOWING,
+    "union_responses": UNION_RESPONSES,
+}
+
+
+def test_generated_code_imports_and_passes_mypy_strict(tmp_path: Path) -> None:
+    packages = []
+    for case, text in TYPE_CHECKED.items():
+        package = f"case_{case}"
+        folder = tmp_path / case
+        folder.mkdir()
+        files, _ = generate(folder, text, package)
+        for relative, content in files.items():
+            target = folder / package / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(content, encoding="utf-8")
+        imported = subprocess.run(
+            [sys.executable, "-c", f"import {package}, {package}.client"],
+            capture_output=True, text=True, cwd=folder)
+        assert imported.returncode == 0, f"{case}: {imported.stderr}"
+        packages.append(str(folder / package))
+    checked = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", "/dev/null",
+         *packages], capture_output=True, text=True, cwd=tmp_path)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
