@@ -1,12 +1,14 @@
 """`clientgen`: generate, check and validate clients from the command line.
 
-Exit codes: 0 success, 1 `check` found stale output, 2 bad input (located errors printed).
+Exit codes: 0 success, 1 `check` found stale output (or `diff --fail-on` found changes),
+2 bad input (located errors printed).
 """
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import json
 import sys
 import traceback
 from pathlib import Path
@@ -15,7 +17,9 @@ from typing import Sequence
 from . import __version__
 from .config import ProjectConfig, find_pyproject, load_config
 from .diagnostics import Diagnostic, GenerationFailed, Reporter, Severity
-from .pipeline import Options, generate_package
+from . import changes
+from .pipeline import Options, build_ir, generate_package
+from .surface import SURFACE_FILE, build_surface
 from .writer import read_tree, write_packages
 
 EXIT_OK, EXIT_STALE, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -55,10 +59,23 @@ def _parser() -> argparse.ArgumentParser:
 
     generate = commands.add_parser("generate", parents=[common], help="generate clients: every "
                                    "provider in the project config, or one SPEC into -o DIR")
-    generate.add_argument("spec", nargs="?", type=Path)
+    generate.add_argument("spec", nargs="*", type=Path, help="a spec, or several documentation "
+                          "pages (.md) of one spec to merge")
     generate.add_argument("-o", "--output", type=Path, help="folder to write the package into")
     generate.add_argument("--package", help="package name (default: from the spec's title)")
+    generate.add_argument("--overlay", action="append", type=Path, default=[],
+                          help="an OpenAPI Overlay 1.0 file to apply first (repeatable)")
+    generate.add_argument("--changes", action="store_true", help="also write "
+                          "<package>.changes.md next to each package: what changed for callers")
     generate.set_defaults(run=_generate)
+
+    diff = commands.add_parser("diff", parents=[common], help="what changes for callers of the "
+                               "generated client between two versions of a spec (Markdown)")
+    diff.add_argument("old", type=Path)
+    diff.add_argument("new", type=Path)
+    diff.add_argument("--fail-on", choices=["breaking", "any"], help="exit 1 when there is a "
+                      "breaking change (or any change)")
+    diff.set_defaults(run=_diff)
 
     check = commands.add_parser("check", parents=[common], help="exit 1 with a diff when "
                                 "generated/ is not what the specs produce")
@@ -94,14 +111,15 @@ def _display(path: Path) -> str:
 
 def _render_all(args: argparse.Namespace) -> list[tuple[Path, dict[str, str]]]:
     """Every package of the run, rendered in memory before anything is written."""
-    options = Options(strict=args.strict)
-    if getattr(args, "spec", None) is not None:
+    specs = getattr(args, "spec", None) or []
+    if specs:
         if args.output is None:
-            raise GenerationFailed([Diagnostic(Severity.ERROR, _display(args.spec), "",
+            raise GenerationFailed([Diagnostic(Severity.ERROR, _display(specs[0]), "",
                                                "give the output folder with -o DIR")])
+        options = Options(strict=args.strict, overlays=tuple(args.overlay))
         reporter = Reporter()
-        name, files = generate_package(args.spec, args.package, reporter, options,
-                                       _display(args.spec))
+        name, files = generate_package(specs, args.package, reporter, options,
+                                       [_display(s) for s in specs])
         _print(reporter.diagnostics)
         return [(args.output / name, files)]
     project = _project(args)
@@ -109,9 +127,10 @@ def _render_all(args: argparse.Namespace) -> list[tuple[Path, dict[str, str]]]:
     failures: list[Diagnostic] = []
     for provider in project.providers:
         reporter = Reporter()
+        options = Options(strict=args.strict, overlays=provider.overlays)
         try:
-            _, files = generate_package(provider.spec, provider.package, reporter, options,
-                                        _display(provider.spec))
+            _, files = generate_package(provider.specs, provider.package, reporter, options,
+                                        [_display(s) for s in provider.specs])
         except GenerationFailed as failed:
             failures.extend(d for d in reporter.diagnostics if d not in failed.diagnostics)
             failures.extend(failed.diagnostics)
@@ -125,7 +144,13 @@ def _render_all(args: argparse.Namespace) -> list[tuple[Path, dict[str, str]]]:
 
 def _generate(args: argparse.Namespace) -> int:
     packages = _render_all(args)
+    reports = [(package_dir, _changes_report(package_dir, files)) for package_dir, files
+               in packages] if args.changes else []
     write_packages(packages)
+    for package_dir, text in reports:
+        path = package_dir.with_name(package_dir.name + ".changes.md")
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {_display(path)}")
     for package_dir, files in packages:
         print(f"wrote {_display(package_dir)} ({len(files)} files)")
     return EXIT_OK
@@ -151,6 +176,32 @@ def _check(args: argparse.Namespace) -> int:
         print("clientgen check: generated/ is stale; run `clientgen generate`", file=sys.stderr)
         return EXIT_STALE
     print("clientgen check: generated/ is up to date")
+    return EXIT_OK
+
+
+def _changes_report(package_dir: Path, files: dict[str, str]) -> str:
+    """What the new package changes for callers of the one on disk (from their surfaces)."""
+    try:
+        old = json.loads((package_dir / SURFACE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return f"# `{package_dir.name}`\n\nA new package: no earlier version to compare.\n"
+    new = json.loads(files[SURFACE_FILE])
+    return changes.report(changes.compare(old, new), f"{package_dir.name} (on disk)",
+                          f"{package_dir.name} (generated)")
+
+
+def _diff(args: argparse.Namespace) -> int:
+    surfaces = []
+    for spec in (args.old, args.new):
+        reporter = Reporter()
+        api = build_ir(spec, "client", reporter, Options(strict=args.strict), [_display(spec)])
+        _print([d for d in reporter.diagnostics if d.severity is not Severity.INFO])
+        surfaces.append(build_surface(api))
+    found = changes.compare(surfaces[0], surfaces[1])
+    sys.stdout.write(changes.report(found, _display(args.old), _display(args.new)))
+    breaking = any(c.severity == changes.BREAKING for c in found)
+    if args.fail_on == "breaking" and breaking or args.fail_on == "any" and found:
+        return EXIT_STALE
     return EXIT_OK
 
 

@@ -12,8 +12,13 @@ from .diagnostics import Diagnostic, GenerationFailed, Severity
 @dataclass(frozen=True)
 class Provider:
     name: str
-    spec: Path
+    specs: tuple[Path, ...]  # one spec, or the documentation pages of one spec
     package: str
+    overlays: tuple[Path, ...] = ()
+
+    @property
+    def spec(self) -> Path:
+        return self.specs[0]
 
 
 @dataclass(frozen=True)
@@ -48,11 +53,26 @@ def load_config(pyproject: Path) -> ProjectConfig:
     providers = []
     for key, entry in (section.get("providers") or {}).items():
         pointer = f"/tool/clientgen/providers/{key}"
-        if not isinstance(entry, dict) or not isinstance(entry.get("spec"), str):
-            raise fail(pointer, "each provider needs `spec` (a path) and `package` (a name)")
+        if not isinstance(entry, dict):
+            raise fail(pointer, "each provider is a table with `spec` and `package`")
+        specs = _paths(entry.get("spec"))
+        if not specs:
+            raise fail(pointer + "/spec", "`spec` is a path, or a list of documentation pages")
         package = entry.get("package", key)
         if not isinstance(package, str) or not package.isidentifier():
             raise fail(pointer + "/package", f"package {package!r} is not a Python identifier")
-        providers.append(Provider(key, root / entry["spec"], package))
+        overlays = _paths(entry.get("overlays", []))
+        if overlays is None:
+            raise fail(pointer + "/overlays", "`overlays` is a list of overlay files")
+        providers.append(Provider(key, tuple(root / p for p in specs), package,
+                                  tuple(root / p for p in overlays)))
     output = root / str(section.get("output", "generated"))
     return ProjectConfig(root, output, tuple(providers))
+
+
+def _paths(value: object) -> list[str] | None:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    return None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Protocol
 
 
 class Severity(enum.IntEnum):
@@ -44,17 +44,25 @@ class GenerationFailed(Exception):
         self.diagnostics = diagnostics
 
 
-LineLookup = Callable[[str, str], "int | None"]
+class Source(Protocol):
+    """A loaded document: where the value at a JSON pointer was written (file and line)."""
+
+    display_name: str
+
+    def locate(self, pointer: str) -> tuple[str, int | None]: ...
 
 
 @dataclass
 class Reporter:
-    """Collects diagnostics; resolves a JSON pointer to a line only when a diagnostic needs one."""
+    """Collects diagnostics; finds a pointer's file and line only when a diagnostic needs one."""
 
-    line_of: LineLookup = lambda file, pointer: None
     strict: bool = False
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    sources: dict[str, Source] = field(default_factory=dict)
     _seen: set[tuple[str, str, str]] = field(default_factory=set)
+
+    def add_source(self, source: Source) -> None:
+        self.sources[source.display_name] = source
 
     def report(self, severity: Severity, file: str, pointer: str, message: str) -> None:
         if self.strict and severity is Severity.WARNING:
@@ -63,9 +71,11 @@ class Reporter:
         if key in self._seen:
             return
         self._seen.add(key)
-        self.diagnostics.append(
-            Diagnostic(severity, file, pointer, message, self.line_of(file, pointer))
-        )
+        line = None
+        source = self.sources.get(file)
+        if source is not None:
+            file, line = source.locate(pointer)
+        self.diagnostics.append(Diagnostic(severity, file, pointer, message, line))
 
     def error(self, file: str, pointer: str, message: str) -> None:
         self.report(Severity.ERROR, file, pointer, message)

@@ -7,6 +7,7 @@ JSON pointer afterwards, only when a diagnostic asks for one.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,13 +38,11 @@ class Document:
 
     path: Path
     display_name: str
-    text: str
+    text: str  # the OpenAPI text (for a Markdown page: its fenced block)
     data: Any
+    is_json: bool = False
+    line_offset: int = 0  # lines of the file before `text` (a Markdown page's prose)
     _yaml_root: Any = field(default=None, repr=False)
-
-    @property
-    def is_json(self) -> bool:
-        return self.path.suffix.lower() == ".json" or self.text.lstrip().startswith("{")
 
     def line_of(self, pointer: str) -> int | None:
         """1-based line of the value at `pointer`, or of its nearest existing parent."""
@@ -51,9 +50,17 @@ class Document:
             tokens = pointer_tokens(pointer)
         except ValueError:
             return None
-        if self.is_json:
-            return _json_line(self.text, tokens)
-        return self._yaml_line(tokens)
+        line = _json_line(self.text, tokens) if self.is_json else self._yaml_line(tokens)
+        return None if line is None else line + self.line_offset
+
+    def locate(self, pointer: str) -> tuple[str, int | None]:
+        return self.display_name, self.line_of(pointer)
+
+    def with_data(self, data: Any) -> "Document":
+        """The same source with other data (an overlay's result); lines still come from the
+        source text, so a pointer the overlay added resolves to its nearest existing parent."""
+        return Document(self.path, self.display_name, self.text, data, self.is_json,
+                        self.line_offset)
 
     def _yaml_line(self, tokens: list[str]) -> int | None:
         if self._yaml_root is None:
@@ -105,16 +112,50 @@ def load_document(path: Path, display_name: str | None = None) -> Document:
         line = raw[: exc.start].count(b"\n") + 1
         raise fail("file is not valid UTF-8", line) from None
 
-    data = _parse(text, path, fail)
+    suffix = path.suffix.lower()
+    offset = 0
+    is_json = suffix == ".json"
+    if suffix in (".md", ".markdown"):
+        text, offset, is_json = _fenced_spec(text, fail)
+
+    def fail_in_block(message: str, line: int | None = None) -> GenerationFailed:
+        return fail(message, None if line is None else line + offset)
+
+    data = _parse(text, is_json, fail_in_block)
     if not isinstance(data, dict):
-        raise fail("a spec must be a mapping at the top level (an OpenAPI document)", 1)
-    return Document(path=path, display_name=name, text=text, data=data)
+        raise fail("a spec must be a mapping at the top level (an OpenAPI document)", 1 + offset)
+    return Document(path, name, text, data, is_json, offset)
 
 
-def _parse(text: str, path: Path, fail: Any) -> Any:
-    # JSON first for .json files: the C YAML loader rejects some valid JSON escapes
+_FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})[ \t]*(?P<lang>[\w+-]*)[^\n]*\n", re.MULTILINE)
+
+
+def _fenced_spec(markdown: str, fail: Any) -> tuple[str, int, bool]:
+    """The fenced YAML or JSON block of a documentation page that holds an OpenAPI document:
+    (its text exactly as published, the lines before it, whether it is JSON)."""
+    position = 0
+    while True:
+        opening = _FENCE.search(markdown, position)
+        if opening is None:
+            raise fail("no fenced ```yaml or ```json block with an OpenAPI document in this page")
+        fence = opening.group("fence")
+        closing = re.compile(rf"^{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", re.MULTILINE)
+        end = closing.search(markdown, opening.end())
+        block_end = end.start() if end is not None else len(markdown)
+        block = markdown[opening.end():block_end]
+        language = opening.group("lang").lower()
+        if language in ("yaml", "yml", "json", "") and re.search(
+                r"^\s*[\"']?(openapi|swagger)[\"']?\s*:", block, re.MULTILINE):
+            offset = markdown.count("\n", 0, opening.end())
+            is_json = language == "json" or block.lstrip().startswith("{")
+            return block, offset, is_json
+        position = end.end() if end is not None else len(markdown)
+
+
+def _parse(text: str, is_json: bool, fail: Any) -> Any:
+    # JSON first for JSON files: the C YAML loader rejects some valid JSON escapes
     # (surrogate pairs) and `json` is much faster on large documents.
-    if path.suffix.lower() == ".json":
+    if is_json:
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:

@@ -10,15 +10,19 @@ import hashlib
 import keyword
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
-from . import __version__
+from . import __version__, ir
 from .build import build_api
 from .diagnostics import Reporter
 from .format import format_files
 from .loader import load_document
+from .merge import merge_documents
+from .overlay import apply_overlays
 from .naming import snake_case
 from .render import header_line, render_package
 from .resolver import resolve_refs
+from .surface import SURFACE_FILE, build_surface, surface_text
 from .validate import check_version, validate
 from .writer import MANIFEST, manifest_text
 
@@ -27,17 +31,22 @@ from .writer import MANIFEST, manifest_text
 class Options:
     strict: bool = False
     validate: bool = True
+    overlays: tuple[Path, ...] = ()
 
 
-def generate_package(
-    spec_path: Path, package: str | None, reporter: Reporter, options: Options = Options(),
-    display_name: str | None = None,
-) -> tuple[str, dict[str, str]]:
-    """(package name, {relative path: text}) for the spec at `spec_path`."""
+def build_ir(
+    spec_paths: Path | Sequence[Path], package: str | None, reporter: Reporter,
+    options: Options = Options(), display_names: Sequence[str] | None = None,
+) -> ir.Api:
+    """Every stage up to the IR: load (and merge pages) → overlays → resolve → validate → build."""
     reporter.strict = options.strict
-    document = load_document(spec_path, display_name)
-    spec = resolve_refs(document, _attach_lines(reporter, document))
-    reporter.line_of = spec.line_of
+    paths = [spec_paths] if isinstance(spec_paths, Path) else list(spec_paths)
+    names = list(display_names) if display_names is not None else [str(p) for p in paths]
+    pages = [load_document(path, name) for path, name in zip(paths, names)]
+    document = merge_documents(pages, reporter)
+    overlays = [load_document(path, str(path)) for path in options.overlays]
+    document = apply_overlays(document, overlays, reporter)
+    spec = resolve_refs(document, reporter)
     family = check_version(spec, reporter)
     reporter.raise_if_errors()
     assert family is not None
@@ -45,22 +54,23 @@ def generate_package(
         validate(spec, family, reporter)
         reporter.raise_if_errors()
     name = package or package_name_from_title(spec.root.data)
-    sha256 = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
-    api = build_api(spec, family, reporter, name, sha256)
+    sha256 = hashlib.sha256(document.text.encode("utf-8", "surrogatepass")).hexdigest()
+    return build_api(spec, family, reporter, name, sha256)
+
+
+def generate_package(
+    spec_paths: Path | Sequence[Path], package: str | None, reporter: Reporter,
+    options: Options = Options(), display_name: str | Sequence[str] | None = None,
+) -> tuple[str, dict[str, str]]:
+    """(package name, {relative path: text}) for the spec (or pages of one spec)."""
+    names = [display_name] if isinstance(display_name, str) else display_name
+    api = build_ir(spec_paths, package, reporter, options, names)
     header = header_line(api)
     files = {path: header + text if path.endswith(".py") else text
-             for path, text in format_files(render_package(api), name).items()}
-    files[MANIFEST] = manifest_text(files, __version__, sha256)
-    return name, files
-
-
-def _attach_lines(reporter: Reporter, document: object) -> Reporter:
-    from .loader import Document
-
-    assert isinstance(document, Document)
-    reporter.line_of = lambda file, pointer: (
-        document.line_of(pointer) if file == document.display_name else None)
-    return reporter
+             for path, text in format_files(render_package(api), api.package).items()}
+    files[SURFACE_FILE] = surface_text(build_surface(api))
+    files[MANIFEST] = manifest_text(files, __version__, api.spec_sha256)
+    return api.package, files
 
 
 def package_name_from_title(data: dict[str, object]) -> str:

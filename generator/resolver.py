@@ -64,10 +64,6 @@ class ResolvedSpec:
                 return document
         return None
 
-    def line_of(self, display_name: str, pointer: str) -> int | None:
-        document = self.document_named(display_name)
-        return document.line_of(pointer) if document is not None else None
-
     def target(self, ref: str, document: Document) -> Located:
         """The value a `$ref` found in `document` points to (checked by `resolve_refs`)."""
         return self._targets[(document.path.resolve(), ref)]
@@ -88,6 +84,7 @@ class ResolvedSpec:
 
 def resolve_refs(root: Document, reporter: Reporter) -> ResolvedSpec:
     spec = ResolvedSpec(root)
+    reporter.add_source(root)
     pending = [root]
     while pending:
         document = pending.pop()
@@ -141,6 +138,7 @@ def _resolve_one(
                     refuse(f"cannot load {relative}: {diagnostic.message}")
                 return None
             spec.documents[path] = loaded
+            reporter.add_source(loaded)
             pending.append(loaded)
         target_document = spec.documents[path]
 

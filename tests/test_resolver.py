@@ -34,8 +34,9 @@ def write(folder: Path, files: dict[str, str]) -> None:
 
 def reporter_for(document: Document) -> Reporter:
     """A reporter that finds lines in the root document, as pipeline.generate_package sets up."""
-    return Reporter(line_of=lambda file, pointer: (
-        document.line_of(pointer) if file == document.display_name else None))
+    reporter = Reporter()
+    reporter.add_source(document)
+    return reporter
 
 
 @contextlib.contextmanager

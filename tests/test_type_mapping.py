@@ -196,7 +196,6 @@ def test_nullable_warning_names_the_file_and_line(tmp_path: Path) -> None:
     document = load_document(tmp_path / SPEC_NAME, SPEC_NAME)
     reporter = Reporter()
     spec = resolve_refs(document, reporter)
-    reporter.line_of = spec.line_of  # as pipeline.generate_package does
     build_api(spec, check_version(spec, reporter) or "", reporter, "pkg", "0" * 64)
     [warning] = [d for d in reporter.diagnostics if d.severity is Severity.WARNING]
     assert warning.file == SPEC_NAME

@@ -1,0 +1,145 @@
+"""The public surface of a generated client, as plain JSON data built from the IR.
+
+What a caller of the generated package can touch: operations (name, parameters, body, result,
+pagination, auth, error types), models and their fields, enums and their values, aliases and
+auth schemes. `generator.changes` compares two surfaces; each generated package keeps its own
+(`.clientgen-surface.json`) so a regeneration can report what changed for its callers.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from . import ir
+
+SURFACE_FILE = ".clientgen-surface.json"
+
+
+def type_data(t: ir.TypeRef | None) -> Any:
+    match t:
+        case None:
+            return None
+        case ir.ScalarType(scalar):
+            return {"scalar": scalar.value}
+        case ir.AnyType():
+            return {"any": True}
+        case ir.LiteralType(value):
+            return {"literal": value}
+        case ir.ListType(item):
+            return {"list": type_data(item)}
+        case ir.MapType(value):
+            return {"map": type_data(value)}
+        case ir.RefType(name):
+            return {"ref": name}
+        case ir.UnionType(variants, _):
+            return {"union": [type_data(v) for v in variants]}
+        case ir.NullableType(inner):
+            return {"nullable": type_data(inner)}
+    raise AssertionError(t)
+
+
+def _pagination(pagination: ir.Pagination | None) -> str | None:
+    match pagination:
+        case None:
+            return None
+        case ir.CursorPagination():
+            return (f"cursor: `{pagination.cursor_param}` from `{pagination.next_cursor_field}`, "
+                    f"items in `{pagination.items_field}`")
+        case ir.OffsetPagination():
+            stop = f"total `{pagination.total_field}`" if pagination.total_field else "short page"
+            return (f"offset: `{pagination.offset_param}`, stops at {stop}, items in "
+                    f"`{pagination.items_field}`")
+        case ir.PageNumberPagination():
+            return f"page number: `{pagination.page_param}`, items in `{pagination.items_field}`"
+        case ir.NextLinkPagination():
+            return (f"next link: `{pagination.next_link_field}`, items in "
+                    f"`{pagination.items_field}`")
+    raise AssertionError(pagination)
+
+
+def build_surface(api: ir.Api) -> dict[str, Any]:
+    operations = {}
+    for op in api.operations:
+        operations[op.name] = {
+            "method": op.method,
+            "path": op.path,
+            "parameters": {
+                p.name: {"in": p.location.value, "required": p.required, "type": type_data(p.type)}
+                for p in op.parameters
+            },
+            "body": None if op.body is None else {
+                "name": op.body.name, "required": op.body.required,
+                "content_type": op.body.content_type, "type": type_data(op.body.type)},
+            "returns": None if op.success is None else {
+                "kind": op.success.kind.value, "type": type_data(op.success.type)},
+            "pagination": _pagination(op.pagination),
+            "auth": list(op.security),
+            "errors": {r.status: type_data(r.type) for r in op.errors},
+        }
+    models: dict[str, Any] = {}
+    enums: dict[str, Any] = {}
+    aliases: dict[str, Any] = {}
+    for declaration in api.declarations:
+        match declaration:
+            case ir.Model():
+                models[declaration.name] = {
+                    "fields": {f.name: {"wire": f.wire_name, "required": f.required,
+                                        "type": type_data(f.type)}
+                               for f in declaration.fields},
+                }
+            case ir.Enum():
+                enums[declaration.name] = [m.value for m in declaration.members]
+            case ir.Alias():
+                aliases[declaration.name] = type_data(declaration.target)
+    surface = {
+        "operations": operations,
+        "models": models,
+        "enums": enums,
+        "aliases": aliases,
+        "auth": {s.name: s.kind.value for s in api.security_schemes},
+    }
+    _assign_roles(surface)
+    return surface
+
+
+def _assign_roles(surface: dict[str, Any]) -> None:
+    """Mark each model as read by callers (output), built by callers (input), or both: a change
+    to a field breaks callers differently in each case."""
+    roles: dict[str, set[str]] = {name: set() for name in surface["models"]}
+
+    def visit(t: Any, role: str, seen: set[str]) -> None:
+        if not isinstance(t, dict):
+            return
+        for key, value in t.items():
+            if key == "ref":
+                if value in seen:
+                    continue
+                seen.add(value)
+                if value in roles:
+                    roles[value].add(role)
+                    for field in surface["models"][value]["fields"].values():
+                        visit(field["type"], role, seen)
+                elif value in surface["aliases"]:
+                    visit(surface["aliases"][value], role, seen)
+            elif key == "union":
+                for variant in value:
+                    visit(variant, role, seen)
+            elif key in ("list", "map", "nullable"):
+                visit(value, role, seen)
+
+    for op in surface["operations"].values():
+        for param in op["parameters"].values():
+            visit(param["type"], "input", set())
+        if op["body"] is not None:
+            visit(op["body"]["type"], "input", set())
+        if op["returns"] is not None:
+            visit(op["returns"]["type"], "output", set())
+        for error in op["errors"].values():
+            visit(error, "output", set())
+    for name, model in surface["models"].items():
+        model["roles"] = sorted(roles[name]) or ["output", "input"]  # unused: assume both
+
+
+def surface_text(surface: dict[str, Any]) -> str:
+    return json.dumps(surface, indent=1, sort_keys=True, ensure_ascii=True) + "\n"
