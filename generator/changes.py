@@ -50,10 +50,11 @@ class _Types:
         if "union" in wide:
             return any(self.accepts(v, narrow, wide_is_new) for v in wide["union"])
         if "scalar" in wide and "scalar" in narrow:
-            return wide["scalar"] == narrow["scalar"] or (
-                wide["scalar"] == "float" and narrow["scalar"] == "int")
+            return bool(wide["scalar"] == narrow["scalar"] or (
+                wide["scalar"] == "float" and narrow["scalar"] == "int"))
         if "scalar" in wide and "literal" in narrow:
-            kinds = {"str": str, "int": int, "bool": bool, "float": (int, float)}
+            kinds: dict[str, type | tuple[type, ...]] = {
+                "str": str, "int": int, "bool": bool, "float": (int, float)}
             kind = kinds.get(wide["scalar"])
             return kind is not None and isinstance(narrow["literal"], kind)
         if "list" in wide and "list" in narrow:

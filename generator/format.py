@@ -13,12 +13,17 @@ import tempfile
 from pathlib import Path
 
 import black
+from black.mode import TargetVersion
+from black.parsing import InvalidInput
+from importlib.metadata import version as _package_version
+
+black_version = _package_version("black")
 
 from .diagnostics import Diagnostic, GenerationFailed, Severity
 
 LINE_LENGTH = 100
-_MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=LINE_LENGTH)
-_KEY_PREFIX = f"black {black.__version__} {_MODE!r}\n".encode()
+_MODE = black.Mode(target_versions={TargetVersion.PY311}, line_length=LINE_LENGTH)
+_KEY_PREFIX = f"black {black_version} {_MODE!r}\n".encode()
 
 
 def cache_dir() -> Path | None:
@@ -58,7 +63,7 @@ def _format_cached(text: str, name: str, cache: Path | None) -> str:
 def format_source(text: str, name: str) -> str:
     try:
         return black.format_str(text, mode=_MODE)
-    except black.InvalidInput as exc:
+    except InvalidInput as exc:
         raise GenerationFailed([Diagnostic(
             Severity.ERROR, name, "",
             f"internal error: the generated code does not parse ({exc}); please report this "

@@ -19,7 +19,7 @@ from .diagnostics import Diagnostic, GenerationFailed, Severity, pointer_tokens
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _SpecLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _SpecLoader(_BaseLoader):  # type: ignore[misc]
     """Safe YAML loader that keeps timestamps as the strings the spec wrote.
 
     PyYAML turns `2024-01-01` into `datetime.date`; in a spec that is example or default data
@@ -88,7 +88,7 @@ class Document:
             if child is None:
                 break
             node = child
-        return line
+        return int(line)
 
 
 def load_document(path: Path, display_name: str | None = None) -> Document:

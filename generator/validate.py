@@ -50,9 +50,9 @@ def validate(spec: ResolvedSpec, family: str, reporter: Reporter) -> None:
     """Report the validator's findings as located warnings (at most `_MAX_FINDINGS`)."""
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
-    validator_class = OpenAPIV30SpecValidator if family == "3.0" else OpenAPIV31SpecValidator
+    base_class = OpenAPIV30SpecValidator if family == "3.0" else OpenAPIV31SpecValidator
     handlers = {"file": _LoadedDocumentHandler(spec)}
-    validator_class = type("_Validator", (validator_class,), {"resolver_handlers": handlers})
+    validator_class: Any = type("_Validator", (base_class,), {"resolver_handlers": handlers})
     base_uri = spec.root.path.resolve().as_uri()
     name = spec.root.display_name
     count = 0

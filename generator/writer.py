@@ -157,5 +157,6 @@ def _exchange(a: Path, b: Path) -> bool:
     except (OSError, AttributeError, TypeError):
         return False
     at_fdcwd = -100
-    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    result: int = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b),
+                            _RENAME_EXCHANGE)
     return result == 0

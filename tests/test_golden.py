@@ -53,6 +53,14 @@ def test_generation_is_deterministic_across_processes(tmp_path: Path) -> None:
                         for name, data in tree_bytes(GENERATED / p).items()}
 
 
+def test_mypy_strict_passes_on_the_generator_itself() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "generator/"],
+        capture_output=True, text=True, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_mypy_strict_passes_on_generated() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "generated/"],

@@ -1,13 +1,12 @@
 """Hostile sizes: bounded time and memory, or a clear refusal.
 
-Each case runs `clientgen` in a child process and reads the child's peak memory from
-`getrusage(RUSAGE_CHILDREN)`; the limits are the issue's bounds, far above what is measured.
+Each case runs `clientgen` in a child process that reports its own peak memory
+(`getrusage(RUSAGE_SELF)` as it exits); the limits are the issue's bounds.
 """
 
 from __future__ import annotations
 
 import json
-import resource
 import subprocess
 import sys
 import time
@@ -20,13 +19,22 @@ from generator.diagnostics import GenerationFailed, Reporter
 from generator.pipeline import build_ir
 
 
+CHILD = """
+import resource, sys
+from generator.cli import main
+code = main(sys.argv[1:])
+print(f"PEAK_KB {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", file=sys.stderr)
+sys.exit(code)
+"""
+
+
 def run_clientgen(*args: str) -> tuple[subprocess.CompletedProcess[str], float, float]:
     """(result, seconds, peak MB of the child)."""
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True,
+    result = subprocess.run([sys.executable, "-c", CHILD, *args], capture_output=True,
                             text=True, cwd=ROOT, timeout=600)
     seconds = time.perf_counter() - start
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the largest child so far
+    peak_kb = int(result.stderr.rsplit("PEAK_KB ", 1)[1].split()[0])
     return result, seconds, peak_kb / 1024
 
 

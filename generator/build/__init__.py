@@ -112,7 +112,8 @@ def _first_server(data: dict[str, Any]) -> str:
         return ""
     server = servers[0]
     url = _text(server.get("url"))
-    variables = server.get("variables") if isinstance(server.get("variables"), dict) else {}
+    declared = server.get("variables")
+    variables: dict[str, Any] = declared if isinstance(declared, dict) else {}
 
     def substitute(match: re.Match[str]) -> str:
         variable = variables.get(match.group(1))
@@ -143,7 +144,7 @@ def _security_schemes(spec: ResolvedSpec, reporter: Reporter) -> dict[str, ir.Se
                                               description)
         elif kind == "apiKey" and isinstance(value.get("name"), str):
             where = {"header": ir.AuthKind.API_KEY_HEADER, "query": ir.AuthKind.API_KEY_QUERY,
-                     "cookie": ir.AuthKind.API_KEY_COOKIE}.get(value.get("in"))
+                     "cookie": ir.AuthKind.API_KEY_COOKIE}.get(str(value.get("in")))
             if where is None:
                 reporter.warning(file, located.pointer + "/in", "apiKey `in` must be header, "
                                  "query or cookie; scheme skipped")

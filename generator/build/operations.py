@@ -313,7 +313,7 @@ class OperationBuilder:
                                    "operation has no `responses`; its result is returned "
                                    "undecoded")
             return None, ()
-        keys: dict[str, object] = {}  # status text -> its key (YAML may give an int)
+        keys: dict[str, str | int] = {}  # status text -> its key (YAML may give an int)
         for key in responses:
             status = str(key)
             if not _STATUS.fullmatch(status):

@@ -293,8 +293,8 @@ class ViewBuilder:
             "extra_query: _t.Mapping[str, object] | None = None",
         ]
         call = [self._path_argument(op)]
-        groups = {ir.ParamLocation.QUERY: [], ir.ParamLocation.HEADER: [],
-                  ir.ParamLocation.COOKIE: []}
+        groups: dict[ir.ParamLocation, list[str]] = {
+            ir.ParamLocation.QUERY: [], ir.ParamLocation.HEADER: [], ir.ParamLocation.COOKIE: []}
         for p in op.parameters:
             if p.location is ir.ParamLocation.QUERY:
                 groups[p.location].append(
