@@ -289,18 +289,129 @@ def test_union_responses_are_typed_as_the_union(tmp_path: Path) -> None:
         ir.UnionType((ir.ListType(cat), dog)))
 
 
+# ----------------------------------------------------------------------------- discriminators
+
+PETS = """\
+Pet:
+  type: object
+  required: [petType]
+  properties:
+    petType: {type: string}
+  discriminator: {propertyName: petType%s}
+Cat:
+  allOf:
+    - $ref: '#/components/schemas/Pet'
+    - {type: object, properties: {name: {type: string}}}
+Dog:
+  allOf:
+    - $ref: '#/components/schemas/Pet'
+    - {type: object, properties: {bark: {type: string}}}
+Owner:
+  type: object
+  properties:
+    pet: {$ref: '#/components/schemas/Pet'}
+    pets: {type: array, items: {$ref: '#/components/schemas/Pet'}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("mapping", "expected"),
+    [
+        pytest.param("", {"Pet": "Pet", "Cat": "Cat", "Dog": "Dog"}, id="implicit"),
+        pytest.param(", mapping: {cat: '#/components/schemas/Cat', dog: Dog}",
+                     {"cat": "Cat", "dog": "Dog", "Pet": "Pet"}, id="explicit"),
+        pytest.param(", mapping: {cat: '#/components/schemas/Cat'}",
+                     {"cat": "Cat", "Pet": "Pet", "Dog": "Dog"}, id="partial"),
+        pytest.param(", mapping: {1: '#/components/schemas/Cat', 2: Dog}",
+                     {"1": "Cat", "2": "Dog", "Pet": "Pet"}, id="integer-keys"),
+    ],
+)
+def test_reference_to_a_discriminated_allof_parent_is_the_union_of_its_subtypes(
+    tmp_path: Path, mapping: str, expected: dict[str, str]
+) -> None:
+    api, _ = build(tmp_path, schemas_spec(PETS % mapping))
+    pet = field(api, "Owner", "pet").type
+    assert isinstance(pet, ir.UnionType)
+    assert pet.variants == (ir.RefType("Pet"), ir.RefType("Cat"), ir.RefType("Dog"))
+    assert pet.discriminator is not None and pet.discriminator.property_wire_name == "petType"
+    assert dict(pet.discriminator.mapping) == expected
+    assert field(api, "Owner", "pets").type == ir.ListType(pet)
+    # the subtypes themselves stay plain models with the parent's properties merged in
+    assert [f.wire_name for f in model(api, "Cat").fields] == ["petType", "name"]
+
+
+def test_implicit_mapping_uses_the_value_a_variant_allows(tmp_path: Path) -> None:
+    schemas = """\
+    Text: {type: object, required: [type], properties: {type: {const: text}, text: {type: string}}}
+    Image:
+      type: object
+      required: [type]
+      properties: {type: {type: string, enum: [image_url]}, url: {type: string}}
+    Part:
+      oneOf: [{$ref: '#/components/schemas/Text'}, {$ref: '#/components/schemas/Image'}]
+      discriminator: {propertyName: type}
+    """
+    api, _ = build(tmp_path, schemas_spec(schemas))
+    alias = api.declaration("Part")
+    assert isinstance(alias, ir.Alias) and isinstance(alias.target, ir.UnionType)
+    assert alias.target.discriminator is not None
+    assert dict(alias.target.discriminator.mapping) == {
+        "Text": "Text", "text": "Text", "Image": "Image", "image_url": "Image"}
+
+
+DISCRIMINATORS = paths_spec(
+    """\
+    /owner:
+      get:
+        operationId: getOwner
+        responses:
+          '200':
+            description: ok
+            content: {application/json: {schema: {$ref: '#/components/schemas/Owner'}}}
+    /part:
+      get:
+        operationId: getPart
+        responses:
+          '200':
+            description: ok
+            content: {application/json: {schema: {$ref: '#/components/schemas/Part'}}}
+    """,
+    components="schemas:\n" + textwrap.indent(PETS % "" + """\
+Text: {type: object, required: [type], properties: {type: {const: text}, text: {type: string}}}
+Nested:
+  oneOf: [{$ref: '#/components/schemas/Text'}, {type: object, required: [type], properties: {type: {const: deep}}}]
+Part:
+  oneOf: [{$ref: '#/components/schemas/Text'}, {$ref: '#/components/schemas/Nested'}]
+  discriminator: {propertyName: type, mapping: {text: Text, nested: Nested}}
+""", "  "),
+)
+DISCRIMINATORS_BEHAVIOUR = """\
+owner = m.Owner.from_dict({"pet": {"petType": "Cat", "name": "Tom"},
+                           "pets": [{"petType": "Dog", "bark": "woof"}, {"petType": "Fish"}]})
+assert type(owner.pet) is m.Cat and owner.pet.name == "Tom", owner.pet
+assert [type(p) for p in owner.pets] == [m.Dog, m.Pet], owner.pets
+assert owner.to_dict()["pets"][1] == {"petType": "Fish"}
+part = m._decode_Part({"type": "nested", "x": 1})  # a mapping to an alias (a union)
+assert isinstance(part, dict) or type(part).__name__.startswith("Nested"), part
+assert type(m._decode_Part({"type": "text", "text": "hi"})) is m.Text
+assert m._decode_Part({"type": "unknown"}) == {"type": "unknown"}  # no variant fits: kept as is
+"""
+
+
 # ------------------------------------------------------------ the generated code type-checks
 
-# id -> spec: each is generated, imported, and type-checked with `mypy --strict` (one run).
+# id -> (spec, behaviour): each is generated, imported (then `behaviour` runs with the package
+# as `p` and its models as `m`), and type-checked with `mypy --strict` (one run for all).
 TYPE_CHECKED = {
-    "shadowing": SHADOWING,
-    "union_responses": UNION_RESPONSES,
+    "shadowing": (SHADOWING, ""),
+    "union_responses": (UNION_RESPONSES, ""),
+    "discriminators": (DISCRIMINATORS, DISCRIMINATORS_BEHAVIOUR),
 }
 
 
 def test_generated_code_imports_and_passes_mypy_strict(tmp_path: Path) -> None:
     packages = []
-    for case, text in TYPE_CHECKED.items():
+    for case, (text, behaviour) in TYPE_CHECKED.items():
         package = f"case_{case}"
         folder = tmp_path / case
         folder.mkdir()
@@ -309,9 +420,9 @@ def test_generated_code_imports_and_passes_mypy_strict(tmp_path: Path) -> None:
             target = folder / package / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(content, encoding="utf-8")
-        imported = subprocess.run(
-            [sys.executable, "-c", f"import {package}, {package}.client"],
-            capture_output=True, text=True, cwd=folder)
+        code = f"import {package} as p, {package}.client, {package}.models as m\n" + behaviour
+        imported = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                  cwd=folder)
         assert imported.returncode == 0, f"{case}: {imported.stderr}"
         packages.append(str(folder / package))
     checked = subprocess.run(

@@ -170,13 +170,17 @@ def decode_union(
 
 
 def decode_discriminated(
-    value: Any, property_name: str, mapping: Mapping[str, Callable[[Any], Any]]
+    value: Any,
+    property_name: str,
+    mapping: Mapping[str, Callable[[Any], Any]],
+    fallback: Callable[[Any], Any] | None = None,
 ) -> Any:
+    """The variant the discriminating property names; else `fallback` (by shape), else raw."""
     if isinstance(value, dict):
         decode = mapping.get(str(value.get(property_name)))
         if decode is not None:
             return decode(value)
-    return value
+    return fallback(value) if fallback is not None else value
 
 
 def to_json(value: Any) -> Any:

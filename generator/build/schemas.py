@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import ir
-from ..diagnostics import Reporter
+from ..diagnostics import Reporter, pointer_join
 from ..naming import Namespace, attribute_name, class_name, member_name, pascal_case
 from ..resolver import Located, ResolvedSpec, resolve_extra_ref
 
@@ -62,6 +62,8 @@ class SchemaConverter:
         self._named: dict[SchemaKey, ir.TypeRef] = {}
         self._schema_names: dict[str, str] = {}  # declaration name -> schema key (for mapping)
         self._claimed: dict[SchemaKey, str] = {}  # component names reserved up front
+        self._subtypes: dict[SchemaKey, list[Located]] = {}  # schema -> components allOf-ing it
+        self._polymorphic: dict[SchemaKey, ir.TypeRef] = {}
         self._depth = 0
 
     # ------------------------------------------------------------------------------ public
@@ -84,8 +86,24 @@ class SchemaConverter:
             if not self._is_pure_ref(target.value):
                 self._claimed[key] = self._names.claim(class_name(self._schema_name(target)))
                 self._declarations[self._claimed[key]] = None  # keeps components first
+            self._note_subtype(target)
         for target in located:
             self.named(target)
+
+    def _note_subtype(self, component: Located) -> None:
+        """Remember that `component` extends the schemas its `allOf` refers to (the implicit
+        discriminator mapping of a parent with a `discriminator`)."""
+        members = component.value.get("allOf") if isinstance(component.value, dict) else None
+        if not isinstance(members, list):
+            return
+        for index, member in enumerate(members):
+            if isinstance(member, dict) and isinstance(member.get("$ref"), str):
+                target = resolve_extra_ref(self._spec, member["$ref"], component.document,
+                                           pointer_join(component.pointer, "allOf", index),
+                                           self._reporter)
+                if target is not None:
+                    key = (target.document.path.resolve(), target.pointer)
+                    self._subtypes.setdefault(key, []).append(component)
 
     @staticmethod
     def _is_pure_ref(schema: Any) -> bool:
@@ -100,7 +118,7 @@ class SchemaConverter:
             )
             if target is None:
                 return ir.ANY
-            result = self.named(target)
+            result = self._polymorphic_reference(target, self.named(target))
             if schema.get("nullable") is True:
                 self._warn_nullable(located)
                 result = ir.nullable(result)
@@ -377,27 +395,91 @@ class SchemaConverter:
                                 "discriminator ignored: not every variant is a named model; "
                                 "variants are tried in order")
             return None
+        property_name = spec["propertyName"]
         mapping: dict[str, str] = {}
-        explicit = spec.get("mapping")
-        if isinstance(explicit, dict):
-            for value, ref in explicit.items():
-                if not isinstance(ref, str):
-                    continue
-                if "#" not in ref and "/" not in ref and "." not in ref:
-                    ref = f"#/components/schemas/{ref}"
-                target = resolve_extra_ref(self._spec, ref, located.document,
-                                           located.pointer + "/discriminator/mapping",
-                                           self._reporter)
-                if target is None:
-                    continue
-                reference = ir.strip_nullable(self.named(target))
-                if isinstance(reference, ir.RefType):
-                    mapping[str(value)] = reference.name
+        for value, target in self._mapping_targets(located):
+            reference = ir.strip_nullable(self.named(target))
+            if isinstance(reference, ir.RefType):
+                mapping[value] = reference.name
         mapped = set(mapping.values())
         for name in model_names:
-            if name not in mapped:  # implicit mapping: the schema's own name
-                mapping.setdefault(self._schema_names.get(name, name), name)
-        return ir.Discriminator(spec["propertyName"], tuple(mapping.items()))
+            if name in mapped:
+                continue
+            # Implicit mapping: the schema's own name, and the value its discriminating property
+            # can only have (`const`, or a one-value enum), which is what most APIs send.
+            mapping.setdefault(self._schema_names.get(name, name), name)
+            tag = self._only_value(name, property_name)
+            if tag is not None:
+                mapping.setdefault(tag, name)
+        return ir.Discriminator(property_name, tuple(mapping.items()))
+
+    def _mapping_targets(self, located: Located) -> list[tuple[str, Located]]:
+        """The explicit `discriminator.mapping` of the schema at `located`, resolved."""
+        explicit = located.value["discriminator"].get("mapping")
+        targets: list[tuple[str, Located]] = []
+        if not isinstance(explicit, dict):
+            return targets
+        for value, ref in explicit.items():
+            if not isinstance(ref, str):
+                continue
+            if "#" not in ref and "/" not in ref and "." not in ref:
+                ref = f"#/components/schemas/{ref}"
+            target = resolve_extra_ref(self._spec, ref, located.document,
+                                       located.pointer + "/discriminator/mapping",
+                                       self._reporter)
+            if target is not None:
+                targets.append((str(value), target))
+        return targets
+
+    def _only_value(self, name: str, property_name: str) -> str | None:
+        """The one value the model `name` allows for its property `property_name`, if any."""
+        declaration = self._declarations.get(name)
+        if not isinstance(declaration, ir.Model):
+            return None  # not a model, or still being built (a cycle)
+        for f in declaration.fields:
+            if f.wire_name != property_name:
+                continue
+            kind = ir.strip_nullable(f.type)
+            if isinstance(kind, ir.LiteralType):
+                return str(kind.value)
+            if isinstance(kind, ir.RefType):
+                enum = self._declarations.get(kind.name)
+                if isinstance(enum, ir.Enum) and len(enum.members) == 1:
+                    return str(enum.members[0].value)
+        return None
+
+    def _polymorphic_reference(self, target: Located, reference: ir.TypeRef) -> ir.TypeRef:
+        """A reference to an object schema with a `discriminator` and no `oneOf`/`anyOf` (the
+        parent of an `allOf` hierarchy) means the parent or any of its subtypes: the union of
+        them, decoded by the discriminator. Subtypes are the mapping's targets and the
+        components whose `allOf` refers to the parent; the parent comes first, so a value whose
+        tag is unknown decodes as the parent."""
+        schema = target.value
+        if not isinstance(schema, dict) or not isinstance(schema.get("discriminator"), dict) \
+                or "oneOf" in schema or "anyOf" in schema:
+            return reference
+        base = ir.strip_nullable(reference)
+        if not isinstance(base, ir.RefType) or self._classify(target) != "model":
+            return reference
+        key = (target.document.path.resolve(), target.pointer)
+        if key in self._polymorphic:
+            return self._polymorphic[key]
+        self._polymorphic[key] = reference  # a reference met while building this one
+        subtypes = [t for _, t in self._mapping_targets(target)]
+        subtypes += self._subtypes.get(key, [])
+        variants: list[ir.TypeRef] = [base]
+        for subtype in subtypes:
+            variant = ir.strip_nullable(self.named(subtype))
+            if isinstance(variant, ir.RefType) and variant not in variants:
+                variants.append(variant)
+        if len(variants) == 1:
+            return reference
+        union: ir.TypeRef = ir.UnionType(tuple(variants),
+                                         self._discriminator(target, tuple(variants)))
+        if isinstance(reference, ir.NullableType):
+            union = ir.nullable(union)
+        self._polymorphic[key] = union
+        return union
 
     def _all_of(self, located: Located, hint: str, as_alias: bool) -> ir.TypeRef:
         schema = located.value

@@ -131,11 +131,13 @@ class TypeRenderer:
     ) -> str:
         if discriminator is not None:
             mapping = ", ".join(
-                f"{literal(value)}: {self._prefix}{identifier(name)}.from_dict"
+                f"{literal(value)}: {self.decoder(ir.RefType(name))}"
                 for value, name in discriminator.mapping
             )
+            var = self._var()
+            fallback = self._decode_union(variants, None, var)
             return (f"_rt.decode_discriminated({src}, {literal(discriminator.property_wire_name)}"
-                    f", {{{mapping}}})")
+                    f", {{{mapping}}}, lambda {var}: {fallback})")
         candidates = []
         for variant in variants:
             var = self._var()
@@ -143,6 +145,16 @@ class TypeRenderer:
             decoded = self.decode(variant, var)
             candidates.append(f"(lambda {var}: {check}, lambda {var}: {decoded})")
         return f"_rt.decode_union({src}, ({', '.join(candidates)},))"
+
+    def decoder(self, t: ir.RefType) -> str:
+        """A function (an expression) from a JSON value to the declaration `t` names."""
+        declaration = self._lookup(t.name)
+        ref = self._prefix + identifier(t.name)
+        if isinstance(declaration, ir.Model):
+            return f"{ref}.from_dict"
+        if isinstance(declaration, ir.Enum):
+            return ref
+        return f"{self._prefix}_decode_{identifier(t.name)}"
 
     def check(self, t: ir.TypeRef, src: str) -> str:
         """A cheap test of whether the JSON value `src` can be a `t` (to pick union variants)."""
