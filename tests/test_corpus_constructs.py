@@ -398,6 +398,69 @@ assert m._decode_Part({"type": "unknown"}) == {"type": "unknown"}  # no variant 
 """
 
 
+# ---------------------------------------------------------------------- readOnly / writeOnly
+
+READ_WRITE = paths_spec(
+    """\
+    /users:
+      post:
+        operationId: createUser
+        requestBody:
+          required: true
+          content: {application/json: {schema: {$ref: '#/components/schemas/User'}}}
+        responses:
+          '201':
+            description: created
+            content: {application/json: {schema: {$ref: '#/components/schemas/User'}}}
+    """,
+    components="""\
+    schemas:
+      User:
+        type: object
+        required: [id, name, password, created]
+        properties:
+          id: {type: integer, readOnly: true}
+          name: {type: string}
+          password: {type: string, writeOnly: true}
+          created: {$ref: '#/components/schemas/Timestamp'}
+          nickname: {type: string, readOnly: true}
+      Timestamp: {type: string, format: date-time, readOnly: true}
+    """,
+)
+READ_WRITE_BEHAVIOUR = """\
+user = m.User(name="ann", password="secret")  # read-only id and created are not needed
+assert user.to_dict() == {"name": "ann", "password": "secret"}  # and never sent
+read = m.User.from_dict({"id": 1, "name": "ann", "created": "2024-01-01T00:00:00Z"})
+assert read.id == 1 and read.password is None  # write-only password is not needed on read
+assert m.User.accepts({"id": 1, "name": "ann", "created": "x"})
+assert not m.User.accepts({"id": 1, "created": "x"})
+"""
+
+
+@pytest.mark.parametrize(
+    ("wire", "annotation", "default", "decoded_from", "sent"),
+    [
+        ("id", "int | None", "None", "data['id']", False),
+        ("name", "str", "", "data['name']", True),
+        ("password", "str | None", "", "data.get('password')", True),
+        ("created", "Timestamp | None", "None", "data['created']", False),
+        ("nickname", "str | None", "None", "data.get('nickname')", False),
+    ],
+)
+def test_read_only_and_write_only_fields(
+    tmp_path: Path, wire: str, annotation: str, default: str, decoded_from: str, sent: bool
+) -> None:
+    from generator.render.views import ViewBuilder
+
+    api, _ = build(tmp_path, READ_WRITE)
+    [view] = [v for v in ViewBuilder(api).declarations()[1] if v.name == "User"]
+    [field_view] = [f for f in view.fields if f.name == wire]
+    assert (field_view.annotation, field_view.default) == (annotation, default)
+    [argument] = [a for a in view.decode_arguments if a.startswith(wire + "=")]
+    assert decoded_from in argument
+    assert any(f"result['{wire}']" in line for line in view.encode_lines) is sent
+
+
 # ------------------------------------------------------------ the generated code type-checks
 
 # id -> (spec, behaviour): each is generated, imported (then `behaviour` runs with the package
@@ -406,6 +469,7 @@ TYPE_CHECKED = {
     "shadowing": (SHADOWING, ""),
     "union_responses": (UNION_RESPONSES, ""),
     "discriminators": (DISCRIMINATORS, DISCRIMINATORS_BEHAVIOUR),
+    "read_write": (READ_WRITE, READ_WRITE_BEHAVIOUR),
 }
 
 

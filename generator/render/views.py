@@ -126,30 +126,37 @@ class ViewBuilder:
         decode_arguments = []
         encode_lines = []
         for f in model.fields:
+            # readOnly: set by the server, so never sent and not needed to build a request;
+            # writeOnly: sent, never returned, so not needed to decode a response.
+            on_read = f.required and not f.write_only
+            on_construct = f.required and not f.read_only
+            may_be_none = not (on_read and on_construct)
             annotation = types.annotation(f.type)
-            optional = not f.required
-            if optional and not annotation.endswith("| None") and annotation not in (
+            if may_be_none and not annotation.endswith("| None") and annotation not in (
                     "None", "_rt.JsonValue"):
                 annotation += " | None"
             notes = []
             if f.has_default:
                 notes.append(f"Default: {literal(f.default)}.")
             if f.read_only:
-                notes.append("Read-only: set by the server.")
+                notes.append("Read-only: set by the server, never sent.")
             if f.write_only:
-                notes.append("Write-only: sent, never returned.")
+                notes.append("Write-only: sent, never returned"
+                             + (" (required when sending)." if f.required else "."))
             if f.deprecated:
                 notes.append("Deprecated.")
-            fields.append(FieldView(identifier(f.name), annotation, "None" if optional else "",
+            fields.append(FieldView(identifier(f.name), annotation,
+                                    "None" if not on_construct else "",
                                     _doc_lines(f.description, " ".join(notes))))
             wire = string(f.wire_name)
-            source = f"data[{wire}]" if f.required else f"data.get({wire})"
-            decode_type = f.type if f.required else ir.nullable(f.type)
+            source = f"data[{wire}]" if on_read else f"data.get({wire})"
+            decode_type = ir.nullable(f.type) if may_be_none else f.type
             decode_arguments.append(f"{f.name}={types.decode(decode_type, source)}")
             value = f"self.{f.name}"
-            encoded = types.encode(decode_type, value)
-            if f.required:
-                encode_lines.append(f"result[{wire}] = {encoded}")
+            if f.read_only:
+                continue
+            if not may_be_none:
+                encode_lines.append(f"result[{wire}] = {types.encode(f.type, value)}")
             else:
                 encode_lines.append(f"if {value} is not None:")
                 encode_lines.append(f"    result[{wire}] = {types.encode(f.type, value)}")
@@ -168,7 +175,7 @@ class ViewBuilder:
         encode_lines.insert(0, f"result: dict[str, _t.Any] = dict({extra_encode})")
         checks = ["isinstance(data, dict)"]
         for f in model.fields:
-            if f.required:
+            if f.required and not f.write_only:
                 checks.append(f"{string(f.wire_name)} in data")
             if isinstance(f.type, ir.LiteralType):
                 checks.append(f"data.get({string(f.wire_name)}) == {literal(f.type.value)}")
