@@ -461,6 +461,119 @@ def test_read_only_and_write_only_fields(
     assert any(f"result['{wire}']" in line for line in view.encode_lines) is sent
 
 
+# -------------------------------------------------------------------------- 3.1 keywords
+
+FLOAT = ir.ScalarType(ir.Scalar.FLOAT)
+STR = ir.ScalarType(ir.Scalar.STR)
+PET = ir.RefType("Pet")
+
+
+@pytest.mark.parametrize(
+    ("snippet", "expected"),
+    [
+        pytest.param("{prefixItems: [{type: number}, {type: string}], items: false, minItems: 2}",
+                     ir.TupleType((FLOAT, STR)), id="closed-by-items-false"),
+        pytest.param("{type: array, prefixItems: [{type: number}, {type: number}], minItems: 2,"
+                     " maxItems: 2}", ir.TupleType((FLOAT, FLOAT)), id="closed-by-maxItems"),
+        pytest.param("{prefixItems: [{$ref: '#/components/schemas/Pet'}], minItems: 1,"
+                     " unevaluatedItems: {not: {}}}", ir.TupleType((PET,)),
+                     id="closed-by-unevaluatedItems"),
+        pytest.param("{prefixItems: [{type: number}, {type: string}]}",
+                     ir.ListType(ir.AnyType()), id="open-rest-is-anything"),
+        pytest.param("{prefixItems: [{type: number}, {type: string}], maxItems: 2}",
+                     ir.ListType(ir.UnionType((FLOAT, STR))), id="closed-but-may-be-shorter"),
+        pytest.param("{prefixItems: [{const: prefix}, {type: string}], items: {type: number}}",
+                     ir.ListType(ir.UnionType((ir.LiteralType("prefix"), STR, FLOAT))),
+                     id="prefix-and-items"),
+        pytest.param("{unevaluatedProperties: {type: integer}}",
+                     ir.MapType(ir.ScalarType(ir.Scalar.INT)), id="unevaluatedProperties-map"),
+        pytest.param("{if: {required: [a]}, then: {required: [b]}}", ir.AnyType(),
+                     id="if-then-alone"),
+    ],
+)
+def test_3_1_keywords_map_to_types(tmp_path: Path, snippet: str, expected: ir.TypeRef) -> None:
+    api, _ = build(tmp_path, holder_spec(snippet))
+    assert field(api, "Holder", "value").type == expected
+
+
+def test_unevaluated_properties_type_the_extras_of_a_model(tmp_path: Path) -> None:
+    api, _ = build(tmp_path, schemas_spec("""\
+        Open:
+          properties: {a: {type: string}}
+          unevaluatedProperties: {type: integer}
+        Closed:
+          properties: {a: {type: string}}
+          unevaluatedProperties: {not: {}}
+        """))
+    assert model(api, "Open").extra_type == ir.ScalarType(ir.Scalar.INT)
+    assert model(api, "Closed").extra_type == ir.AnyType()
+
+
+@pytest.mark.parametrize(
+    ("schema", "pointer", "words"),
+    [
+        ("{type: object, properties: {a: {type: string}}, if: {properties: {a: {const: x}}},"
+         " then: {required: [a]}}", "/components/schemas/Thing/if", "`if`/`then`/`else`"),
+        ("{type: object, dependentSchemas: {a: {required: [b]}}}",
+         "/components/schemas/Thing/dependentSchemas", "`dependentSchemas`"),
+        ("{type: object, patternProperties: {'^x-': {type: string}}}",
+         "/components/schemas/Thing/patternProperties", "`patternProperties`"),
+        ("{$dynamicRef: '#node'}", "/components/schemas/Thing/$dynamicRef", "`$dynamicRef`"),
+        ("{type: string, enum: [a], if: {const: a}, then: {}}", "/components/schemas/Thing/if",
+         "`if`/`then`/`else`"),
+    ],
+)
+def test_keywords_without_a_python_type_are_skipped_with_a_located_warning(
+    tmp_path: Path, schema: str, pointer: str, words: str
+) -> None:
+    api, reporter = build(tmp_path, schemas_spec(f"Thing: {schema}\n"))
+    [(where, message)] = diagnostics(reporter, Severity.WARNING)
+    assert where == pointer and words in message
+    assert [d.name for d in api.declarations] == ["Thing"]
+
+
+TUPLES = paths_spec(
+    """\
+    /point:
+      post:
+        operationId: movePoint
+        requestBody:
+          required: true
+          content: {application/json: {schema: {$ref: '#/components/schemas/Shape'}}}
+        responses:
+          '200':
+            description: ok
+            content:
+              application/json:
+                schema: {prefixItems: [{type: number}, {type: number}], items: false,
+                         minItems: 2}
+    """,
+    components="""\
+    schemas:
+      Pet: {type: object, required: [name], properties: {name: {type: string}}}
+      Shape:
+        type: object
+        required: [origin, pair]
+        properties:
+          origin: {prefixItems: [{type: number}, {type: number}], items: false, minItems: 2}
+          pair: {prefixItems: [{$ref: '#/components/schemas/Pet'}, {type: string, format: date}],
+                 maxItems: 2, minItems: 2}
+          maybe: {type: ['array', 'null'], prefixItems: [{type: integer}], items: false,
+                  minItems: 1}
+          loose: {prefixItems: [{type: integer}, {type: string}], maxItems: 2}
+    """,
+)
+TUPLES_BEHAVIOUR = """\
+import datetime
+shape = m.Shape.from_dict({"origin": [1.5, 2], "pair": [{"name": "rex"}, "2024-02-29"],
+                           "maybe": None, "loose": [1]})
+assert shape.origin == (1.5, 2) and shape.pair == (m.Pet(name="rex"), datetime.date(2024, 2, 29))
+assert shape.maybe is None and shape.loose == [1]
+assert shape.to_dict() == {"origin": [1.5, 2], "pair": [{"name": "rex"}, "2024-02-29"],
+                           "loose": [1]}
+"""
+
+
 # ------------------------------------------------------------ the generated code type-checks
 
 # id -> (spec, behaviour): each is generated, imported (then `behaviour` runs with the package
@@ -470,6 +583,7 @@ TYPE_CHECKED = {
     "union_responses": (UNION_RESPONSES, ""),
     "discriminators": (DISCRIMINATORS, DISCRIMINATORS_BEHAVIOUR),
     "read_write": (READ_WRITE, READ_WRITE_BEHAVIOUR),
+    "tuples": (TUPLES, TUPLES_BEHAVIOUR),
 }
 
 

@@ -227,7 +227,7 @@ class OperationBuilder:
             param_type = ir.STR
         core = ir.strip_nullable(param_type)
         if encoding is ir.ParamEncoding.PLAIN and (
-                isinstance(core, (ir.ListType, ir.MapType)) or isinstance(core, ir.RefType)
+                isinstance(core, (ir.ListType, ir.TupleType, ir.MapType)) or isinstance(core, ir.RefType)
                 and isinstance(self._schemas.declaration(core.name), ir.Model)):
             default_style = "form" if location in (ir.ParamLocation.QUERY,
                                                    ir.ParamLocation.COOKIE) else "simple"

@@ -41,6 +41,35 @@ def _is_null_schema(value: Any) -> bool:
     )
 
 
+def _never(value: Any) -> bool:
+    """`false`, or `{not: {}}`: the schema no value satisfies."""
+    return value is False or (isinstance(value, dict) and value.get("not") == {} and len(value) == 1)
+
+
+def _extras_key(schema: dict[str, Any]) -> str | None:
+    """The keyword that types properties not listed: `additionalProperties`, else 3.1's
+    `unevaluatedProperties` (the same for the schemas a client meets)."""
+    for key in ("additionalProperties", "unevaluatedProperties"):
+        if key in schema:
+            return key
+    return None
+
+
+def _extras_schema(schema: dict[str, Any]) -> Any:
+    key = _extras_key(schema)
+    return schema[key] if key is not None else None
+
+
+# Keywords that shape a value but have no Python type here: skipped with a warning.
+_UNSUPPORTED = {
+    "if": "conditional subschemas (`if`/`then`/`else`) are not typed; skipped",
+    "dependentSchemas": "`dependentSchemas` are not typed; skipped",
+    "patternProperties": "`patternProperties` are not typed: properties matching them are kept "
+                         "in additional_properties as received",
+    "$dynamicRef": "`$dynamicRef` is not followed; typed as any JSON value",
+}
+
+
 def _declares_null(schema: dict[str, Any]) -> bool:
     kinds = schema.get("type")
     return (
@@ -177,7 +206,8 @@ class SchemaConverter:
         if "allOf" in schema or "properties" in schema:
             return "model"
         kinds = self._types(schema)
-        if kinds == ["object"] and not isinstance(schema.get("additionalProperties"), dict):
+        extras = _extras_schema(schema)
+        if kinds == ["object"] and (not isinstance(extras, dict) or _never(extras)):
             return "model"
         return "alias"
 
@@ -233,6 +263,7 @@ class SchemaConverter:
             self._reporter.error(file, located.pointer, "a schema must be an object or a "
                                  f"boolean, not {type(schema).__name__}")
             return ir.ANY
+        self._note_unsupported(located)
         result = self._inline_non_null(located, hint, as_alias)
         if schema.get("nullable") is True:
             self._warn_nullable(located)
@@ -269,9 +300,9 @@ class SchemaConverter:
         if not kinds:
             if "properties" in schema:
                 kinds = ["object"]
-            elif "items" in schema:
+            elif "items" in schema or "prefixItems" in schema:
                 kinds = ["array"]
-            elif isinstance(schema.get("additionalProperties"), dict):
+            elif isinstance(_extras_schema(schema), dict):
                 kinds = ["object"]
             elif isinstance(schema.get("type"), list):  # only "null"
                 return ir.NONE
@@ -283,23 +314,18 @@ class SchemaConverter:
     def _of_type(self, located: Located, hint: str, kind: str, as_alias: bool) -> ir.TypeRef:
         schema = located.value
         if kind == "array":
-            if isinstance(schema.get("prefixItems"), list) and "items" not in schema:
-                self._reporter.info(located.document.display_name, located.pointer,
-                                    "`prefixItems` (tuple) typed as a list of any JSON value")
-                return ir.ListType(ir.ANY)
+            if isinstance(schema.get("prefixItems"), list):
+                return self._prefix_items(located, hint)
             items = schema.get("items")
-            if items is None:
+            if items is None or not isinstance(items, (dict, bool)):
                 return ir.ListType(ir.ANY)
             return ir.ListType(self.convert(located.child("items"), hint + "Item"))
         if kind == "object":
             if "properties" in schema and not as_alias:
                 return self._declare_inline(self._model, located, hint)
-            additional = schema.get("additionalProperties")
-            if isinstance(additional, dict):
-                return ir.MapType(self.convert(located.child("additionalProperties"),
-                                               hint + "Value"))
-            if not as_alias and "properties" not in schema and additional is None:
-                return ir.MapType(ir.ANY)
+            key = _extras_key(schema)
+            if key is not None and isinstance(schema[key], dict) and not _never(schema[key]):
+                return ir.MapType(self.convert(located.child(key), hint + "Value"))
             return ir.MapType(ir.ANY)
         fmt = schema.get("format")
         scalar = _SCALAR_FORMATS.get((kind, fmt)) or _SCALAR_TYPES.get(kind)
@@ -308,6 +334,37 @@ class SchemaConverter:
                                    f"unknown type {kind!r}; typed as any JSON value")
             return ir.ANY
         return ir.ScalarType(scalar)
+
+    def _prefix_items(self, located: Located, hint: str) -> ir.TypeRef:
+        """`prefixItems`: a tuple when the array has exactly that many items (closed by
+        `items: false` or `maxItems`, and `minItems` as long); else a list of any of the
+        item types, which is all that can be said of each element."""
+        schema = located.value
+        prefix = schema["prefixItems"]
+        elements = [self.convert(located.child("prefixItems", i), f"{hint}Item{i + 1}")
+                    for i in range(len(prefix))]
+        rest_key = "items" if "items" in schema else "unevaluatedItems"
+        rest = schema.get(rest_key, True)
+        max_items, min_items = schema.get("maxItems"), schema.get("minItems")
+        closed = _never(rest) or (isinstance(max_items, int) and max_items <= len(prefix))
+        if closed and isinstance(min_items, int) and min_items >= len(prefix):
+            return ir.TupleType(tuple(elements))
+        if not closed:
+            elements.append(self.convert(located.child(rest_key), hint + "Item")
+                            if rest_key in schema else ir.ANY)
+        self._reporter.info(located.document.display_name, located.pointer + "/prefixItems",
+                            "`prefixItems` without a fixed length (`items: false` or `maxItems`,"
+                            " with `minItems`) typed as a list of any of the item types")
+        unique = tuple(dict.fromkeys(elements))
+        if not unique or ir.ANY in unique:
+            return ir.ListType(ir.ANY)
+        return ir.ListType(unique[0] if len(unique) == 1 else ir.UnionType(unique))
+
+    def _note_unsupported(self, located: Located) -> None:
+        for keyword, message in _UNSUPPORTED.items():
+            if keyword in located.value:
+                self._reporter.warning(located.document.display_name,
+                                       pointer_join(located.pointer, keyword), message)
 
     def _declare_inline(self, build: Any, located: Located, hint: str) -> ir.TypeRef:
         name = self._names.claim(class_name(hint))
@@ -351,6 +408,7 @@ class SchemaConverter:
 
     def _enum(self, located: Located, name: str) -> ir.Enum:
         schema = located.value
+        self._note_unsupported(located)
         value_type = self._enum_kind(schema) or ir.Scalar.STR
         members: list[ir.EnumMember] = []
         scope = Namespace(_ENUM_RESERVED)
@@ -484,7 +542,8 @@ class SchemaConverter:
     def _all_of(self, located: Located, hint: str, as_alias: bool) -> ir.TypeRef:
         schema = located.value
         members = schema["allOf"] if isinstance(schema["allOf"], list) else []
-        own = {k for k in schema if k in ("properties", "required", "additionalProperties")}
+        own = {k for k in schema if k in ("properties", "required", "additionalProperties",
+                                          "unevaluatedProperties")}
         if len(members) == 1 and not own:
             return self.convert(located.child("allOf", 0), hint)
         if as_alias:
@@ -528,15 +587,17 @@ class SchemaConverter:
                 properties[str(wire)] = located.child("properties", wire)
         if isinstance(schema.get("required"), list):
             required.update(str(r) for r in schema["required"])
-        if "additionalProperties" in schema:
-            additional = schema["additionalProperties"]
-            extras.append(located.child("additionalProperties") if isinstance(additional, dict)
-                          else bool(additional))
+        key = _extras_key(schema)
+        if key is not None:
+            additional = schema[key]
+            extras.append(located.child(key) if isinstance(additional, dict)
+                          and not _never(additional) else bool(additional))
 
     def _model(self, located: Located, name: str) -> ir.Model:
         properties: dict[str, Located] = {}
         required: set[str] = set()
         extras: list[Located | bool] = []
+        self._note_unsupported(located)  # (reported once: the reporter drops repeats)
         self._collect(located, properties, required, extras, set())
         scope = Namespace(_MODEL_RESERVED)
         fields = []

@@ -63,6 +63,8 @@ class TypeRenderer:
                 return f"_t.Literal[{literal(value)}]"
             case ir.ListType(item):
                 return f"list[{self.annotation(item)}]"
+            case ir.TupleType(items):
+                return f"tuple[{', '.join(self.annotation(i) for i in items) or '()'}]"
             case ir.MapType(value):
                 return f"dict[str, {self.annotation(value)}]"
             case ir.RefType(name):
@@ -84,6 +86,8 @@ class TypeRenderer:
                 return True
             case ir.ListType(item):
                 return self.is_identity(item, _seen)
+            case ir.TupleType():
+                return False  # a JSON array becomes a tuple
             case ir.MapType(value):
                 return self.is_identity(value, _seen)
             case ir.RefType(name):
@@ -107,6 +111,11 @@ class TypeRenderer:
             case ir.ListType(item):
                 var = self._var()
                 return f"[{self.decode(item, var)} for {var} in {src}]"
+            case ir.TupleType(items):
+                if all(self.is_identity(i) for i in items):
+                    return f"tuple({src})"
+                return "(" + "".join(f"{self.decode(i, f'{src}[{n}]')}, "
+                                     for n, i in enumerate(items)) + ")"
             case ir.MapType(value):
                 key, var = self._var(), self._var()
                 return f"{{{key}: {self.decode(value, var)} for {key}, {var} in {src}.items()}}"
@@ -167,6 +176,8 @@ class TypeRenderer:
                 return f"{src} == {literal(value)}"
             case ir.ListType():
                 return f"isinstance({src}, list)"
+            case ir.TupleType(items):
+                return f"(isinstance({src}, list) and len({src}) == {len(items)})"
             case ir.MapType():
                 return f"isinstance({src}, dict)"
             case ir.RefType(name):
@@ -198,6 +209,11 @@ class TypeRenderer:
                     return f"list({src})"
                 var = self._var()
                 return f"[{self.encode(item, var)} for {var} in {src}]"
+            case ir.TupleType(items):
+                if all(self.is_identity(i) for i in items):
+                    return f"list({src})"
+                return "[" + ", ".join(self.encode(i, f"{src}[{n}]")
+                                       for n, i in enumerate(items)) + "]"
             case ir.MapType(value):
                 if self.is_identity(value):
                     return f"dict({src})"
