@@ -189,6 +189,30 @@ def test_strict_turns_usable_invalidity_into_errors(tmp_path: Path, text: str) -
         generate(tmp_path, text, strict=True)
 
 
+@pytest.mark.parametrize(
+    ("version", "responses", "severity"),
+    [
+        pytest.param("3.1.0", "", Severity.INFO, id="3.1-missing-is-valid"),
+        pytest.param("3.1.0", "responses: {}", Severity.INFO, id="3.1-empty"),
+        pytest.param("3.0.3", "", Severity.INFO, id="3.0-missing-the-validator-warns"),
+        pytest.param("3.1.0", "responses: [a]", Severity.WARNING, id="not-a-mapping"),
+    ],
+)
+def test_operation_without_responses_returns_the_json_undecoded(
+    tmp_path: Path, version: str, responses: str, severity: Severity
+) -> None:
+    api, reporter = build(tmp_path, paths_spec(f"""\
+        /a:
+          get:
+            operationId: getA
+            {responses}
+        """, version))
+    op = operation(api, "get_a")
+    assert op.success is None and op.errors == ()
+    assert [(d.severity, d.pointer) for d in reporter.diagnostics] == [
+        (severity, "/paths/~1a/get")]
+
+
 # ----------------------------------------------------------- names the generated code uses
 
 SHADOWING = paths_spec(
