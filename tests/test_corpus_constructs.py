@@ -213,6 +213,92 @@ def test_operation_without_responses_returns_the_json_undecoded(
         (severity, "/paths/~1a/get")]
 
 
+@pytest.mark.parametrize(
+    ("parameter", "pointer", "words"),
+    [
+        ("{name: q, in: querystring, content: {application/x-www-form-urlencoded: {}}}",
+         "/paths/~1a/get/parameters/0/in", "`in: querystring` is not supported"),
+        ("{name: q, in: body, schema: {type: string}}", "/paths/~1a/get/parameters/0",
+         "needs a `name` and an `in`"),
+        ("{in: query, schema: {type: string}}", "/paths/~1a/get/parameters/0",
+         "needs a `name` and an `in`"),
+    ],
+)
+def test_a_parameter_that_cannot_be_sent_is_skipped_with_a_warning(
+    tmp_path: Path, parameter: str, pointer: str, words: str
+) -> None:
+    api, reporter = build(tmp_path, paths_spec(f"""\
+        /a:
+          get:
+            operationId: getA
+            parameters: [{parameter}, {{name: keep, in: query, schema: {{type: string}}}}]
+            responses: {{'204': {{description: ok}}}}
+        """))
+    assert [p.wire_name for p in operation(api, "get_a").parameters] == ["keep"]
+    [(where, message)] = diagnostics(reporter, Severity.WARNING)
+    assert where == pointer and words in message
+
+
+# ------------------------------------------------------------------ shapes of the document
+
+DOCUMENT_SHAPES = {
+    "no-paths-3.1": ("openapi: 3.1.0\ninfo: {title: Only Schemas, version: '1'}\n"
+                     "components: {schemas: {A: {type: string}}}\n", "only_schemas", [], ["A"]),
+    "no-info": ("openapi: 3.1.0\npaths: {/a: {get: {responses: {'204': {description: ok}}}}}\n",
+                "client", ["list_a"], []),
+    "webhooks-only": ("openapi: 3.1.0\ninfo: {title: Hooks, version: '1'}\nwebhooks:\n"
+                      "  ping: {post: {responses: {'200': {description: ok}}}}\n",
+                      "hooks", [], []),
+    "empty-path-items": ("openapi: 3.0.3\ninfo: {title: E, version: '1'}\npaths:\n  /a: {}\n"
+                         "  /b:\n  /c: {get: {operationId: c, responses: {'204': "
+                         "{description: ok}}}}\n", "e", ["c"], []),
+    "components-path-items": (
+        "openapi: 3.1.0\ninfo: {title: P, version: '1'}\n"
+        "paths: {/a: {$ref: '#/components/pathItems/A'}}\n"
+        "components:\n  pathItems:\n    A: {get: {operationId: getA, responses: {'200': "
+        "{description: ok, content: {application/json: {schema: {type: integer}}}}}}}\n",
+        "p", ["get_a"], []),
+    "example-with-ref-key": (
+        "openapi: 3.0.3\ninfo: {title: X, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n"
+        "    Link:\n      type: object\n      properties: {href: {type: string}}\n"
+        "      example: {$ref: 'https://example.com/not/a/reference', href: x}\n"
+        "  examples:\n    Raw: {value: {$ref: '#/nowhere'}}\n", "x", [], ["Link"]),
+    "callbacks": (
+        "openapi: 3.0.3\ninfo: {title: C, version: '1'}\npaths:\n  /subscribe:\n    post:\n"
+        "      operationId: subscribe\n      responses: {'201': {description: ok}}\n"
+        "      callbacks:\n        onEvent:\n          '{$request.body#/url}':\n"
+        "            post: {responses: {'200': {description: ok}}}\n", "c", ["subscribe"], []),
+}
+
+
+@pytest.mark.parametrize(("text", "package", "operations", "declarations"),
+                         DOCUMENT_SHAPES.values(), ids=DOCUMENT_SHAPES.keys())
+def test_documents_of_every_shape_generate(
+    tmp_path: Path, text: str, package: str, operations: list[str], declarations: list[str]
+) -> None:
+    from generator.pipeline import package_name_from_title
+
+    api, reporter = build(tmp_path, text)
+    assert reporter.errors == []
+    assert [op.name for op in api.operations] == operations
+    assert [d.name for d in api.declarations] == declarations
+    spec = tmp_path / "spec.yaml"
+    assert package_name_from_title(__import__("yaml").safe_load(spec.read_text())) == package
+    files, full = generate(tmp_path, text)
+    assert full.errors == [] and "client.py" in files
+
+
+@pytest.mark.parametrize(("text", "pointer"), [
+    (DOCUMENT_SHAPES["webhooks-only"][0], "/webhooks"),
+    (DOCUMENT_SHAPES["callbacks"][0], "/paths/~1subscribe/post/callbacks"),
+])
+def test_webhooks_and_callbacks_are_ignored_with_an_info_line(
+    tmp_path: Path, text: str, pointer: str
+) -> None:
+    _, reporter = build(tmp_path, text)
+    assert [p for p, _ in diagnostics(reporter, Severity.INFO)] == [pointer]
+
+
 # ----------------------------------------------------------- names the generated code uses
 
 SHADOWING = paths_spec(

@@ -164,17 +164,23 @@ class OperationBuilder:
             if params is None:
                 continue
             if not isinstance(params, list):
-                self._reporter.error(owner.document.display_name, owner.pointer + "/parameters",
-                                     "`parameters` must be a list")
+                self._reporter.warning(owner.document.display_name,
+                                       owner.pointer + "/parameters",
+                                       "`parameters` must be a list; skipped")
                 continue
             for index in range(len(params)):
                 param = self._spec.follow(owner.child("parameters", index))
                 value = param.value
+                if isinstance(value, dict) and value.get("in") == "querystring":
+                    self._reporter.warning(param.document.display_name, param.pointer + "/in",
+                                           "OpenAPI 3.2 `in: querystring` is not supported; "
+                                           "skipped (pass the query with extra_query=)")
+                    continue
                 if not isinstance(value, dict) or not isinstance(value.get("name"), str) or \
                         value.get("in") not in ("path", "query", "header", "cookie"):
-                    self._reporter.error(param.document.display_name, param.pointer,
-                                         "a parameter needs a `name` and an `in` of path, "
-                                         "query, header or cookie")
+                    self._reporter.warning(param.document.display_name, param.pointer,
+                                           "a parameter needs a `name` and an `in` of path, "
+                                           "query, header or cookie; skipped")
                     continue
                 merged[(value["name"], value["in"])] = param
 
