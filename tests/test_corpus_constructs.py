@@ -684,6 +684,141 @@ assert shape.to_dict() == {"origin": [1.5, 2], "pair": [{"name": "rex"}, "2024-0
 """
 
 
+# ------------------------------------------------------------- bodies and non-JSON responses
+
+BODIES = paths_spec(
+    """\
+    /upload:
+      post:
+        operationId: upload
+        requestBody:
+          required: true
+          content:
+            multipart/form-data:
+              schema:
+                type: object
+                required: [imageFile]
+                properties:
+                  imageFile: {type: string, format: binary}
+                  masks: {type: array, items: {type: string, format: binary}}
+                  file-name: {type: string}
+                  tags: {type: array, items: {type: string}}
+        responses:
+          '200':
+            description: ok
+            content: {application/json: {schema: {type: object, properties: {id: {type: string}}}}}
+    /form:
+      post:
+        operationId: sendForm
+        requestBody:
+          content:
+            application/x-www-form-urlencoded:
+              schema:
+                type: object
+                properties:
+                  grant-type: {type: string}
+                  flag: {type: boolean}
+                  scope: {type: array, items: {type: string}}
+        responses: {'204': {description: ok}}
+    /raw:
+      put:
+        operationId: putRaw
+        requestBody: {content: {application/octet-stream: {schema: {type: string, format: binary}}}}
+        responses: {'204': {description: ok}}
+    /image:
+      get:
+        operationId: getImage
+        responses:
+          '200': {description: ok, content: {image/png: {schema: {type: string, format: binary}}}}
+    /download:
+      get:
+        operationId: download
+        responses:
+          '200': {description: ok, content: {'*/*': {schema: {type: string, format: binary}}}}
+    /anything:
+      get:
+        operationId: anything
+        responses:
+          '200': {description: ok, content: {'*/*': {schema: {type: object}}}}
+    /events:
+      get:
+        operationId: events
+        responses:
+          '200': {description: ok, content: {text/event-stream: {schema: {type: string}}}}
+    /csv:
+      get:
+        operationId: csv
+        responses: {'200': {description: ok, content: {text/csv: {schema: {type: string}}}}}
+    """,
+).replace("paths:", "servers: [{url: 'https://api.example.com/v1'}]\npaths:", 1)
+BODIES_BEHAVIOUR = """\
+import httpx
+seen = []
+def handler(request):
+    seen.append(request)
+    path = request.url.path
+    if path.endswith("/upload"):
+        return httpx.Response(200, json={"id": "1"})
+    if path.endswith(("/image", "/download")):
+        return httpx.Response(200, content=b"\\x89PNG", headers={"content-type": "image/png"})
+    if path.endswith("/anything"):
+        return httpx.Response(200, json={"a": 1})
+    if path.endswith("/events"):
+        return httpx.Response(200, content=b"data: 1\\n\\n",
+                              headers={"content-type": "text/event-stream"})
+    if path.endswith("/csv"):
+        return httpx.Response(200, text="a,b\\n", headers={"content-type": "text/csv"})
+    return httpx.Response(204)
+client = p.Client(http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+client.upload(body=m.UploadBody(image_file=b"img", masks=[b"m1", b"m2"], file_name="x.png",
+                                tags=["a", "b"]))
+sent = seen[-1].content
+assert b'name="imageFile"; filename="upload"' in sent and b"img" in sent, sent
+assert sent.count(b'name="masks"; filename="upload"') == 2, sent
+assert sent.count(b'name="tags"') == 2 and b'name="file-name"' in sent, sent
+client.send_form(body=m.SendFormBody(grant_type="client", flag=True, scope=["r", "w"]))
+assert seen[-1].content == b"grant-type=client&flag=true&scope=r&scope=w", seen[-1].content
+client.put_raw(body=b"\\x00\\x01")
+assert seen[-1].headers["content-type"] == "application/octet-stream"
+assert seen[-1].content == b"\\x00\\x01"
+assert client.get_image() == b"\\x89PNG" and seen[-1].headers["accept"] == "image/png"
+assert client.download() == b"\\x89PNG" and seen[-1].headers["accept"] == "*/*"
+assert client.anything() == {"a": 1} and seen[-1].headers["accept"] == "application/json"
+assert client.events().headers["content-type"] == "text/event-stream"
+assert seen[-1].headers["accept"] == "text/event-stream"
+assert client.csv() == "a,b\\n"
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "returns"),
+    [
+        ("get_image", ir.ResponseKind.BINARY, ir.ScalarType(ir.Scalar.BYTES)),
+        ("download", ir.ResponseKind.BINARY, ir.ScalarType(ir.Scalar.BYTES)),
+        ("anything", ir.ResponseKind.JSON, ir.MapType(ir.AnyType())),
+        ("events", ir.ResponseKind.STREAM, None),
+        ("csv", ir.ResponseKind.TEXT, STR),
+    ],
+)
+def test_responses_by_media_type_and_schema(
+    tmp_path: Path, name: str, kind: ir.ResponseKind, returns: ir.TypeRef | None
+) -> None:
+    api, _ = build(tmp_path, BODIES)
+    success = operation(api, name).success
+    assert success is not None and (success.kind, success.type) == (kind, returns)
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [("upload", ir.BodyKind.MULTIPART), ("send_form", ir.BodyKind.FORM),
+     ("put_raw", ir.BodyKind.BINARY)],
+)
+def test_request_bodies_by_media_type(tmp_path: Path, name: str, kind: ir.BodyKind) -> None:
+    api, _ = build(tmp_path, BODIES)
+    body = operation(api, name).body
+    assert body is not None and body.kind is kind
+
+
 # ------------------------------------------------------------ the generated code type-checks
 
 # id -> (spec, behaviour): each is generated, imported (then `behaviour` runs with the package
@@ -694,6 +829,7 @@ TYPE_CHECKED = {
     "discriminators": (DISCRIMINATORS, DISCRIMINATORS_BEHAVIOUR),
     "read_write": (READ_WRITE, READ_WRITE_BEHAVIOUR),
     "tuples": (TUPLES, TUPLES_BEHAVIOUR),
+    "bodies": (BODIES, BODIES_BEHAVIOUR),
 }
 
 

@@ -267,7 +267,7 @@ class OperationBuilder:
         media = _pick_media_type(list(content))
         media_located = body.child("content", media)
         base = media.split(";")[0].strip().lower()
-        if _is_json(base):
+        if _is_json(base) and not self._is_binary(media, media_located):
             kind = ir.BodyKind.JSON
         elif base == "application/x-www-form-urlencoded":
             kind = ir.BodyKind.FORM
@@ -340,6 +340,8 @@ class OperationBuilder:
         media = _pick_media_type(list(content))
         kind = _response_kind(media)
         media_located = response.child("content", media)
+        if kind is ir.ResponseKind.JSON and self._is_binary(media, media_located):
+            kind = ir.ResponseKind.BINARY
         response_type: ir.TypeRef | None = None
         if kind is ir.ResponseKind.JSON:
             has_schema = isinstance(media_located.value, dict) and "schema" in media_located.value
@@ -350,6 +352,16 @@ class OperationBuilder:
         elif kind is ir.ResponseKind.BINARY:
             response_type = ir.ScalarType(ir.Scalar.BYTES)
         return ir.Response(status, description, kind, media, response_type)
+
+    def _is_binary(self, media: str, media_located: Located) -> bool:
+        """A wildcard media type (`*/*`, `application/*`) whose schema is binary data."""
+        if not media.split(";")[0].strip().endswith("*"):
+            return False
+        if not isinstance(media_located.value, dict) or "schema" not in media_located.value:
+            return False
+        schema = self._spec.follow(media_located.child("schema")).value
+        return isinstance(schema, dict) and schema.get("type") == "string" and (
+            schema.get("format") == "binary" or "contentMediaType" in schema)
 
     def _requirements(self, op: dict[str, Any]) -> tuple[str, ...]:
         requirements = op.get("security", self._spec.root.data.get("security", []))

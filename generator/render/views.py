@@ -68,6 +68,7 @@ class EndpointView:
     idempotency_header: str
     body_kind: str
     content_type: str
+    options: tuple[str, ...]  # further `name=value` arguments, only where not the default
 
 
 @dataclass(frozen=True)
@@ -216,7 +217,36 @@ class ViewBuilder:
             idempotency_header=string(op.idempotency_header) if op.idempotency_header else "None",
             body_kind=string(op.body.kind.value) if op.body else string(""),
             content_type=string(op.body.content_type) if op.body else string(""),
+            options=self._endpoint_options(op),
         )
+
+    def _endpoint_options(self, op: ir.Operation) -> tuple[str, ...]:
+        options = []
+        success = op.success
+        if success is not None and success.kind not in (ir.ResponseKind.JSON,
+                                                        ir.ResponseKind.EMPTY):
+            options.append(f"accept={string(success.content_type)}")
+        if op.body is not None and op.body.kind is ir.BodyKind.MULTIPART:
+            files = self._file_fields(op.body.type)
+            if files:
+                options.append("files={" + ", ".join(
+                    f"{string(wire)}: {string(name)}" for wire, name in files) + "}")
+        return tuple(options)
+
+    def _file_fields(self, body: ir.TypeRef) -> list[tuple[str, str]]:
+        """(wire name, attribute) of the body model's fields that hold files."""
+        core = ir.strip_nullable(body)
+        model = self._declarations.get(core.name) if isinstance(core, ir.RefType) else None
+        if not isinstance(model, ir.Model):
+            return []
+        files = []
+        for f in model.fields:
+            kind = ir.strip_nullable(f.type)
+            if isinstance(kind, ir.ListType):
+                kind = ir.strip_nullable(kind.item)
+            if kind == ir.ScalarType(ir.Scalar.BYTES):
+                files.append((f.wire_name, f.name))
+        return files
 
     def _response_decoder(self, response: ir.Response | None) -> str:
         if response is None:
