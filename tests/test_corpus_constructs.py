@@ -299,6 +299,41 @@ def test_webhooks_and_callbacks_are_ignored_with_an_info_line(
     assert [p for p, _ in diagnostics(reporter, Severity.INFO)] == [pointer]
 
 
+# ---------------------------------------------------------------------------- validation
+
+
+@pytest.mark.parametrize(
+    ("version", "schema", "pointer", "words"),
+    [
+        pytest.param("3.0.3", "{type: number, exclusiveMinimum: 0}",
+                     "/components/schemas/N/exclusiveMinimum", "not valid OpenAPI 3.0",
+                     id="3.1-style-exclusiveMinimum-in-3.0"),
+        pytest.param("3.1.0", "{type: string, nullable: true}", "/components/schemas/N/nullable",
+                     "`nullable` is OpenAPI 3.0 syntax", id="nullable-in-3.1"),
+    ],
+)
+def test_invalid_but_usable_specs_generate_with_located_warnings_and_fail_under_strict(
+    tmp_path: Path, version: str, schema: str, pointer: str, words: str
+) -> None:
+    """Unquoted status codes (ints in YAML) come first: the validator must not stop at them."""
+    text = paths_spec("""\
+        /a:
+          get:
+            responses:
+              200: {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/N'}}}}
+              404: {description: missing}
+        """, version, components=f"schemas:\n  N: {schema}\n")
+    files, reporter = generate(tmp_path, text)
+    assert "client.py" in files
+    found = [d for d in reporter.diagnostics if d.pointer == pointer and words in d.message]
+    assert found and all(d.severity is Severity.WARNING for d in found), reporter.diagnostics
+    assert found[0].line is not None
+    assert not [d for d in reporter.diagnostics if "stopped early" in d.message]
+    with pytest.raises(GenerationFailed) as failed:
+        generate(tmp_path, text, strict=True)
+    assert pointer in [d.pointer for d in failed.value.diagnostics]
+
+
 # ----------------------------------------------------------- names the generated code uses
 
 SHADOWING = paths_spec(
