@@ -59,6 +59,11 @@ class _Types:
             return kind is not None and isinstance(narrow["literal"], kind)
         if "list" in wide and "list" in narrow:
             return self.accepts(wide["list"], narrow["list"], wide_is_new)
+        if "tuple" in wide and "tuple" in narrow:
+            return len(wide["tuple"]) == len(narrow["tuple"]) and all(
+                self.accepts(w, n, wide_is_new) for w, n in zip(wide["tuple"], narrow["tuple"]))
+        if "list" in wide and "tuple" in narrow:
+            return all(self.accepts(wide["list"], n, wide_is_new) for n in narrow["tuple"])
         if "map" in wide and "map" in narrow:
             return self.accepts(wide["map"], narrow["map"], wide_is_new)
         if "ref" in wide and "ref" in narrow and wide["ref"] == narrow["ref"]:
@@ -102,6 +107,8 @@ def _describe(t: Any) -> str:
         return repr(t["literal"])
     if "list" in t:
         return f"list[{_describe(t['list'])}]"
+    if "tuple" in t:
+        return f"tuple[{', '.join(_describe(item) for item in t['tuple'])}]"
     if "map" in t:
         return f"dict[str, {_describe(t['map'])}]"
     if "ref" in t:

@@ -49,6 +49,13 @@ class ListType:
 
 
 @dataclass(frozen=True, slots=True)
+class TupleType:
+    """A JSON array of exactly these items, in this order (`prefixItems` of a fixed length)."""
+
+    items: tuple[TypeRef, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class MapType:
     """A JSON object used as a dictionary (`additionalProperties` without `properties`)."""
 
@@ -80,7 +87,8 @@ class NullableType:
 
 
 TypeRef = Union[
-    ScalarType, AnyType, LiteralType, ListType, MapType, RefType, UnionType, NullableType
+    ScalarType, AnyType, LiteralType, ListType, TupleType, MapType, RefType, UnionType,
+    NullableType,
 ]
 
 STR = ScalarType(Scalar.STR)

@@ -28,6 +28,8 @@ def type_data(t: ir.TypeRef | None) -> Any:
             return {"literal": value}
         case ir.ListType(item):
             return {"list": type_data(item)}
+        case ir.TupleType(items):
+            return {"tuple": [type_data(item) for item in items]}
         case ir.MapType(value):
             return {"map": type_data(value)}
         case ir.RefType(name):
@@ -127,6 +129,9 @@ def _assign_roles(surface: dict[str, Any]) -> None:
                     visit(variant, role, seen)
             elif key in ("list", "map", "nullable"):
                 visit(value, role, seen)
+            elif key == "tuple":
+                for item in value:
+                    visit(item, role, seen)
 
     for op in surface["operations"].values():
         for param in op["parameters"].values():

@@ -56,17 +56,28 @@ def validate(spec: ResolvedSpec, family: str, reporter: Reporter) -> None:
     base_uri = spec.root.path.resolve().as_uri()
     name = spec.root.display_name
     count = 0
+    reported: set[str] = set()
     try:
-        for error in validator_class(spec.root.data, base_uri=base_uri).iter_errors():
+        data = _with_string_keys(spec.root.data, {})
+        for error in validator_class(data, base_uri=base_uri).iter_errors():
             count += 1
             if count > _MAX_FINDINGS:
                 reporter.warning(name, "", f"more than {_MAX_FINDINGS} validation findings; "
                                  "the rest are not listed")
                 break
-            message = getattr(error, "message", str(error))
-            pointer = pointer_join("", *[str(p) for p in getattr(error, "absolute_path", [])])
-            reporter.warning(name, pointer or _locate_from_message(message),
-                             f"not valid OpenAPI {family}: {_short(message)}")
+            error = _most_relevant(error)
+            tokens = [str(p) for p in getattr(error, "absolute_path", [])]
+            message = _short(getattr(error, "message", str(error)))
+            if not _exists(data, tokens):
+                # A schema checked on its own: the path is relative to a schema the validator
+                # does not name. Usually a repeat of a located finding; else say what we know.
+                if message in reported:
+                    continue
+                message += f" (at {pointer_join('', *tokens) or '#'} inside a schema)"
+                tokens = []
+            reported.add(message)
+            reporter.warning(name, pointer_join("", *tokens) or _locate_from_message(message),
+                             f"not valid OpenAPI {family}: {message}")
     except RecursionError:
         reporter.warning(name, "", "validation skipped: the document is nested too deeply")
     except Exception as exc:  # noqa: BLE001 - the validator's own failures must not stop us
@@ -85,6 +96,54 @@ def _locate_from_message(message: str) -> str:
     method, path = match.groups()
     pointer = pointer_join("/paths", path, method)
     return pointer + "/operationId" if message.startswith("Operation ID") else pointer
+
+
+def _most_relevant(error: Any) -> Any:
+    """For "not valid under any of the given schemas", the alternative that got furthest into
+    the value (the schema alternative of a schema-or-$ref, not the `$ref` one)."""
+    while getattr(error, "context", None):
+        deepest = max(error.context, key=lambda e: len(e.absolute_path))
+        if len(deepest.absolute_path) <= len(error.absolute_path):
+            break
+        error = deepest
+    return error
+
+
+def _exists(data: Any, tokens: list[str]) -> bool:
+    for token in tokens:
+        if isinstance(data, dict) and token in data:
+            data = data[token]
+        elif isinstance(data, list) and token.isdigit() and int(token) < len(data):
+            data = data[int(token)]
+        else:
+            return False
+    return True
+
+
+def _with_string_keys(data: Any, memo: dict[int, Any]) -> Any:
+    """`data` with every mapping key a string: YAML reads `200:` as an int, and the validator's
+    regexes stop on one. Shared subtrees (YAML aliases) stay shared."""
+    if isinstance(data, dict):
+        if id(data) not in memo:
+            copy: dict[str, Any] = {}
+            memo[id(data)] = copy
+            for key, value in data.items():
+                copy[key if isinstance(key, str) else _key_text(key)] = _with_string_keys(
+                    value, memo)
+        return memo[id(data)]
+    if isinstance(data, list):
+        if id(data) not in memo:
+            items: list[Any] = []
+            memo[id(data)] = items
+            items.extend(_with_string_keys(value, memo) for value in data)
+        return memo[id(data)]
+    return data
+
+
+def _key_text(key: Any) -> str:
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return "null" if key is None else str(key)
 
 
 def _short(text: str, limit: int = 200) -> str:
@@ -106,4 +165,4 @@ class _LoadedDocumentHandler:
         document = self._spec.documents.get(path)
         if document is None:
             raise ValueError(f"{uri} is not a file the spec may refer to")
-        return document.data
+        return _with_string_keys(document.data, {})

@@ -79,8 +79,10 @@ class Result:
 # --------------------------------------------------------------------------------- running
 
 
-def clientgen_command() -> list[str]:
+def clientgen_command(override: str | None = None) -> list[str]:
     """The `clientgen` of the interpreter running this script (the project's venv)."""
+    if override:
+        return override.split()
     script = Path(sys.executable).with_name("clientgen")
     if script.exists():
         return [str(script)]
@@ -108,8 +110,9 @@ def check_spec(spec: Path, folder: str, work: Path, args: argparse.Namespace) ->
     out = work / folder / spec.name
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
-    code, _, stderr, seconds = run([*clientgen_command(), "generate", str(spec), "-o", str(out)],
-                                   args.timeout, cwd=ROOT)
+    code, _, stderr, seconds = run(
+        [*clientgen_command(args.clientgen), "generate", str(spec), "-o", str(out)],
+        args.timeout, cwd=ROOT)
     result.exit_code, result.seconds = code, round(seconds, 1)
     (out / "clientgen.txt").write_text(stderr, encoding="utf-8")
     diagnostics = [line for line in stderr.splitlines() if line.strip()]
@@ -330,6 +333,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="write the clients here and keep them "
                         "(default: a temporary folder, removed at the end)")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
+    parser.add_argument("--clientgen", help="the command to run instead of the venv's "
+                        "`clientgen` (words split on spaces)")
     args = parser.parse_args(argv)
 
     specs = [(f, p) for f, p in specs_in(args.corpus, args.folders) if args.match in p.name]

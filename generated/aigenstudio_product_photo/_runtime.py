@@ -173,13 +173,17 @@ def decode_union(
 
 
 def decode_discriminated(
-    value: Any, property_name: str, mapping: Mapping[str, Callable[[Any], Any]]
+    value: Any,
+    property_name: str,
+    mapping: Mapping[str, Callable[[Any], Any]],
+    fallback: Callable[[Any], Any] | None = None,
 ) -> Any:
+    """The variant the discriminating property names; else `fallback` (by shape), else raw."""
     if isinstance(value, dict):
         decode = mapping.get(str(value.get(property_name)))
         if decode is not None:
             return decode(value)
-    return value
+    return fallback(value) if fallback is not None else value
 
 
 def to_json(value: Any) -> Any:
@@ -306,6 +310,8 @@ class Request:
     timeout: Timeout | NotGiven = NOT_GIVEN
     extra_headers: Mapping[str, str] | None = None
     extra_query: Mapping[str, Any] | None = None
+    accept: str = "application/json"
+    files: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -319,6 +325,8 @@ class Endpoint(Generic[T]):
     idempotency_header: str | None = None
     body_kind: str = ""
     content_type: str = ""
+    accept: str = "application/json"  # the media type of the success response
+    files: Mapping[str, str] = field(default_factory=dict)  # multipart: wire -> attribute
 
     def request(
         self,
@@ -347,6 +355,8 @@ class Endpoint(Generic[T]):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            accept=self.accept,
+            files=self.files,
         )
 
 
@@ -934,7 +944,7 @@ class BaseClient:
             query.extend(encode_parameter(name, value, encoding))
         for name, value in (request.extra_query or {}).items():
             query.extend(encode_parameter(name, value, PLAIN))
-        headers = {"User-Agent": self._user_agent(), "Accept": "application/json"}
+        headers = {"User-Agent": self._user_agent(), "Accept": request.accept}
         headers.update(self.default_headers)
         for name, value in request.headers:
             if value is not None:
@@ -961,12 +971,12 @@ class BaseClient:
             json_body = to_json(request.body)
         elif request.body_kind == "form":
             data = {
-                key: _scalar_text(value)
+                key: _form_value(value)
                 for key, value in to_json(request.body).items()
                 if value is not None
             }
         elif request.body_kind == "multipart":
-            data, files = _multipart(request.body)
+            data, files = _multipart(request.body, request.files)
         elif request.body_kind in ("binary", "text"):
             content = request.body
         if request.content_type and request.body_kind in ("binary", "text", "json"):
@@ -1055,17 +1065,32 @@ def _find_request_id(body: Any) -> str | None:
     return candidate if isinstance(candidate, str) else None
 
 
-def _multipart(body: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+def _form_value(value: Any) -> str | list[str]:
+    """A form field: an array of scalars repeats the field (OpenAPI's default for forms)."""
+    if isinstance(value, list) and all(not isinstance(v, (dict, list)) for v in value):
+        return [_scalar_text(v) for v in value]
+    return _scalar_text(value)
+
+
+def _is_file(value: Any) -> bool:
+    return isinstance(value, (bytes, bytearray)) or hasattr(value, "read")
+
+
+def _multipart(
+    body: Any, binary: Mapping[str, str]
+) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
+    """Form fields and file parts; `binary` names the model attributes that hold files."""
     data: dict[str, Any] = {}
-    files: dict[str, Any] = {}
-    fields = body.to_dict() if hasattr(body, "to_dict") else dict(body or {})
-    raw = body if hasattr(body, "to_dict") else None
+    files: list[tuple[str, Any]] = []
+    model = hasattr(body, "to_dict")
+    fields = body.to_dict() if model else dict(body or {})
     for key, value in fields.items():
-        original = getattr(raw, key, value) if raw is not None else value
-        if isinstance(original, (bytes, bytearray)) or hasattr(original, "read"):
-            files[key] = original
+        original = getattr(body, binary[key]) if model and key in binary else value
+        items = original if isinstance(original, (list, tuple)) else [original]
+        if items and all(_is_file(item) for item in items):
+            files.extend((key, item) for item in items)
         elif value is not None:
-            data[key] = _scalar_text(value)
+            data[key] = _form_value(value)
     return data, files
 
 

@@ -62,7 +62,7 @@ class GenerationJobList:
         result: dict[str, _t.Any] = dict(self.additional_properties)
         if self.generations is not None:
             result["generations"] = (
-                None if self.generations is None else [_v4.to_dict() for _v4 in self.generations]
+                None if self.generations is None else [_v3.to_dict() for _v3 in self.generations]
             )
         if self.limit is not None:
             result["limit"] = self.limit
@@ -131,20 +131,20 @@ class GenerationJob:
         """Decode from the JSON object the API sends."""
         return cls(
             completed_at=(
-                None if (_v5 := data.get("completed_at")) is None else _rt.parse_datetime(_v5)
+                None if (_v4 := data.get("completed_at")) is None else _rt.parse_datetime(_v4)
             ),
             created_at=(
-                None if (_v6 := data.get("created_at")) is None else _rt.parse_datetime(_v6)
+                None if (_v5 := data.get("created_at")) is None else _rt.parse_datetime(_v5)
             ),
             error=(
-                None if (_v7 := data.get("error")) is None else GenerationJobError.from_dict(_v7)
+                None if (_v6 := data.get("error")) is None else GenerationJobError.from_dict(_v6)
             ),
-            job_id=(None if (_v8 := data.get("job_id")) is None else _uuid.UUID(_v8)),
+            job_id=(None if (_v7 := data.get("job_id")) is None else _uuid.UUID(_v7)),
             result=data.get("result"),
             scenes_completed=data.get("scenes_completed"),
             scenes_total=data.get("scenes_total"),
             started_at=(
-                None if (_v9 := data.get("started_at")) is None else _rt.parse_datetime(_v9)
+                None if (_v8 := data.get("started_at")) is None else _rt.parse_datetime(_v8)
             ),
             status=data.get("status"),
             additional_properties=_rt.extras(data, cls._wire_names),

@@ -71,7 +71,7 @@ class HTTPValidationError:
         """Encode to the JSON object the API expects."""
         result: dict[str, _t.Any] = dict(self.additional_properties)
         if self.detail is not None:
-            result["detail"] = [_v4.to_dict() for _v4 in self.detail]
+            result["detail"] = [_v3.to_dict() for _v3 in self.detail]
         return result
 
     @classmethod
@@ -107,8 +107,8 @@ class JobListResponse:
         return cls(
             jobs=(
                 None
-                if (_v5 := data.get("jobs")) is None
-                else [JobSummaryResponse.from_dict(_v6) for _v6 in _v5]
+                if (_v4 := data.get("jobs")) is None
+                else [JobSummaryResponse.from_dict(_v5) for _v5 in _v4]
             ),
             limit=data["limit"],
             offset=data["offset"],
@@ -120,7 +120,7 @@ class JobListResponse:
         """Encode to the JSON object the API expects."""
         result: dict[str, _t.Any] = dict(self.additional_properties)
         if self.jobs is not None:
-            result["jobs"] = [_v8.to_dict() for _v8 in self.jobs]
+            result["jobs"] = [_v6.to_dict() for _v6 in self.jobs]
         result["limit"] = self.limit
         result["offset"] = self.offset
         result["count"] = self.count

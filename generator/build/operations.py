@@ -180,17 +180,23 @@ class OperationBuilder:
             if params is None:
                 continue
             if not isinstance(params, list):
-                self._reporter.error(owner.document.display_name, owner.pointer + "/parameters",
-                                     "`parameters` must be a list")
+                self._reporter.warning(owner.document.display_name,
+                                       owner.pointer + "/parameters",
+                                       "`parameters` must be a list; skipped")
                 continue
             for index in range(len(params)):
                 param = self._spec.follow(owner.child("parameters", index))
                 value = param.value
+                if isinstance(value, dict) and value.get("in") == "querystring":
+                    self._reporter.warning(param.document.display_name, param.pointer + "/in",
+                                           "OpenAPI 3.2 `in: querystring` is not supported; "
+                                           "skipped (pass the query with extra_query=)")
+                    continue
                 if not isinstance(value, dict) or not isinstance(value.get("name"), str) or \
                         value.get("in") not in ("path", "query", "header", "cookie"):
-                    self._reporter.error(param.document.display_name, param.pointer,
-                                         "a parameter needs a `name` and an `in` of path, "
-                                         "query, header or cookie")
+                    self._reporter.warning(param.document.display_name, param.pointer,
+                                           "a parameter needs a `name` and an `in` of path, "
+                                           "query, header or cookie; skipped")
                     continue
                 merged[(value["name"], value["in"])] = param
 
@@ -243,7 +249,7 @@ class OperationBuilder:
             param_type = ir.STR
         core = ir.strip_nullable(param_type)
         if encoding is ir.ParamEncoding.PLAIN and (
-                isinstance(core, (ir.ListType, ir.MapType)) or isinstance(core, ir.RefType)
+                isinstance(core, (ir.ListType, ir.TupleType, ir.MapType)) or isinstance(core, ir.RefType)
                 and isinstance(self._schemas.declaration(core.name), ir.Model)):
             default_style = "form" if location in (ir.ParamLocation.QUERY,
                                                    ir.ParamLocation.COOKIE) else "simple"
@@ -277,7 +283,7 @@ class OperationBuilder:
         media = _pick_media_type(list(content))
         media_located = body.child("content", media)
         base = media.split(";")[0].strip().lower()
-        if _is_json(base):
+        if _is_json(base) and not self._is_binary(media, media_located):
             kind = ir.BodyKind.JSON
         elif base == "application/x-www-form-urlencoded":
             kind = ir.BodyKind.FORM
@@ -309,9 +315,10 @@ class OperationBuilder:
     ) -> tuple[ir.Response | None, tuple[ir.Response, ...]]:
         responses = located.value.get("responses")
         if not isinstance(responses, dict) or not responses:
-            self._reporter.warning(located.document.display_name, located.pointer,
-                                   "operation has no `responses`; its result is returned "
-                                   "undecoded")
+            # Optional in 3.1; where the version requires it, the validator says so.
+            report = self._reporter.info if responses in (None, {}) else self._reporter.warning
+            report(located.document.display_name, located.pointer,
+                   "operation has no `responses`; its result is returned undecoded")
             return None, ()
         keys: dict[str, str | int] = {}  # status text -> its key (YAML may give an int)
         for key in responses:
@@ -349,6 +356,8 @@ class OperationBuilder:
         media = _pick_media_type(list(content))
         kind = _response_kind(media)
         media_located = response.child("content", media)
+        if kind is ir.ResponseKind.JSON and self._is_binary(media, media_located):
+            kind = ir.ResponseKind.BINARY
         response_type: ir.TypeRef | None = None
         if kind is ir.ResponseKind.JSON:
             has_schema = isinstance(media_located.value, dict) and "schema" in media_located.value
@@ -359,6 +368,16 @@ class OperationBuilder:
         elif kind is ir.ResponseKind.BINARY:
             response_type = ir.ScalarType(ir.Scalar.BYTES)
         return ir.Response(status, description, kind, media, response_type)
+
+    def _is_binary(self, media: str, media_located: Located) -> bool:
+        """A wildcard media type (`*/*`, `application/*`) whose schema is binary data."""
+        if not media.split(";")[0].strip().endswith("*"):
+            return False
+        if not isinstance(media_located.value, dict) or "schema" not in media_located.value:
+            return False
+        schema = self._spec.follow(media_located.child("schema")).value
+        return isinstance(schema, dict) and schema.get("type") == "string" and (
+            schema.get("format") == "binary" or "contentMediaType" in schema)
 
     def _requirements(self, op: dict[str, Any]) -> tuple[str, ...]:
         requirements = op.get("security", self._spec.root.data.get("security", []))

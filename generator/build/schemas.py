@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import ir
-from ..diagnostics import Reporter
+from ..diagnostics import Reporter, pointer_join
 from ..naming import Namespace, attribute_name, class_name, member_name, pascal_case
 from ..resolver import Located, ResolvedSpec, resolve_extra_ref
 
@@ -44,6 +44,35 @@ def _is_null_schema(value: Any) -> bool:
     )
 
 
+def _never(value: Any) -> bool:
+    """`false`, or `{not: {}}`: the schema no value satisfies."""
+    return value is False or (isinstance(value, dict) and value.get("not") == {} and len(value) == 1)
+
+
+def _extras_key(schema: dict[str, Any]) -> str | None:
+    """The keyword that types properties not listed: `additionalProperties`, else 3.1's
+    `unevaluatedProperties` (the same for the schemas a client meets)."""
+    for key in ("additionalProperties", "unevaluatedProperties"):
+        if key in schema:
+            return key
+    return None
+
+
+def _extras_schema(schema: dict[str, Any]) -> Any:
+    key = _extras_key(schema)
+    return schema[key] if key is not None else None
+
+
+# Keywords that shape a value but have no Python type here: skipped with a warning.
+_UNSUPPORTED = {
+    "if": "conditional subschemas (`if`/`then`/`else`) are not typed; skipped",
+    "dependentSchemas": "`dependentSchemas` are not typed; skipped",
+    "patternProperties": "`patternProperties` are not typed: properties matching them are kept "
+                         "in additional_properties as received",
+    "$dynamicRef": "`$dynamicRef` is not followed; typed as any JSON value",
+}
+
+
 def _declares_null(schema: dict[str, Any]) -> bool:
     kinds = schema.get("type")
     return (
@@ -65,6 +94,8 @@ class SchemaConverter:
         self._named: dict[SchemaKey, ir.TypeRef] = {}
         self._schema_names: dict[str, str] = {}  # declaration name -> schema key (for mapping)
         self._claimed: dict[SchemaKey, str] = {}  # component names reserved up front
+        self._subtypes: dict[SchemaKey, list[Located]] = {}  # schema -> components allOf-ing it
+        self._polymorphic: dict[SchemaKey, ir.TypeRef] = {}
         self._depth = 0
 
     # ------------------------------------------------------------------------------ public
@@ -91,8 +122,24 @@ class SchemaConverter:
             if not self._is_pure_ref(target.value):
                 self._claimed[key] = self._names.claim(class_name(self._schema_name(target)))
                 self._declarations[self._claimed[key]] = None  # keeps components first
+            self._note_subtype(target)
         for target in located:
             self.named(target)
+
+    def _note_subtype(self, component: Located) -> None:
+        """Remember that `component` extends the schemas its `allOf` refers to (the implicit
+        discriminator mapping of a parent with a `discriminator`)."""
+        members = component.value.get("allOf") if isinstance(component.value, dict) else None
+        if not isinstance(members, list):
+            return
+        for index, member in enumerate(members):
+            if isinstance(member, dict) and isinstance(member.get("$ref"), str):
+                target = resolve_extra_ref(self._spec, member["$ref"], component.document,
+                                           pointer_join(component.pointer, "allOf", index),
+                                           self._reporter)
+                if target is not None:
+                    key = (target.document.path.resolve(), target.pointer)
+                    self._subtypes.setdefault(key, []).append(component)
 
     @staticmethod
     def _is_pure_ref(schema: Any) -> bool:
@@ -107,7 +154,7 @@ class SchemaConverter:
             )
             if target is None:
                 return ir.ANY
-            result = self.named(target)
+            result = self._polymorphic_reference(target, self.named(target))
             if schema.get("nullable") is True:
                 self._warn_nullable(located)
                 result = ir.nullable(result)
@@ -166,7 +213,8 @@ class SchemaConverter:
         if "allOf" in schema or "properties" in schema:
             return "model"
         kinds = self._types(schema)
-        if kinds == ["object"] and not isinstance(schema.get("additionalProperties"), dict):
+        extras = _extras_schema(schema)
+        if kinds == ["object"] and (not isinstance(extras, dict) or _never(extras)):
             return "model"
         return "alias"
 
@@ -224,6 +272,7 @@ class SchemaConverter:
             return ir.ANY
         if isinstance(schema.get("pattern"), str):
             self._check_pattern(located)
+        self._note_unsupported(located)
         result = self._inline_non_null(located, hint, as_alias)
         if schema.get("nullable") is True:
             self._warn_nullable(located)
@@ -272,9 +321,9 @@ class SchemaConverter:
         if not kinds:
             if "properties" in schema:
                 kinds = ["object"]
-            elif "items" in schema:
+            elif "items" in schema or "prefixItems" in schema:
                 kinds = ["array"]
-            elif isinstance(schema.get("additionalProperties"), dict):
+            elif isinstance(_extras_schema(schema), dict):
                 kinds = ["object"]
             elif isinstance(schema.get("type"), list):  # only "null"
                 return ir.NONE
@@ -286,23 +335,18 @@ class SchemaConverter:
     def _of_type(self, located: Located, hint: str, kind: str, as_alias: bool) -> ir.TypeRef:
         schema = located.value
         if kind == "array":
-            if isinstance(schema.get("prefixItems"), list) and "items" not in schema:
-                self._reporter.info(located.document.display_name, located.pointer,
-                                    "`prefixItems` (tuple) typed as a list of any JSON value")
-                return ir.ListType(ir.ANY)
+            if isinstance(schema.get("prefixItems"), list):
+                return self._prefix_items(located, hint)
             items = schema.get("items")
-            if items is None:
+            if items is None or not isinstance(items, (dict, bool)):
                 return ir.ListType(ir.ANY)
             return ir.ListType(self.convert(located.child("items"), hint + "Item"))
         if kind == "object":
             if "properties" in schema and not as_alias:
                 return self._declare_inline(self._model, located, hint)
-            additional = schema.get("additionalProperties")
-            if isinstance(additional, dict):
-                return ir.MapType(self.convert(located.child("additionalProperties"),
-                                               hint + "Value"))
-            if not as_alias and "properties" not in schema and additional is None:
-                return ir.MapType(ir.ANY)
+            key = _extras_key(schema)
+            if key is not None and isinstance(schema[key], dict) and not _never(schema[key]):
+                return ir.MapType(self.convert(located.child(key), hint + "Value"))
             return ir.MapType(ir.ANY)
         fmt = schema.get("format")
         scalar = _SCALAR_FORMATS.get((kind, fmt)) or _SCALAR_TYPES.get(kind)
@@ -311,6 +355,37 @@ class SchemaConverter:
                                    f"unknown type {kind!r}; typed as any JSON value")
             return ir.ANY
         return ir.ScalarType(scalar)
+
+    def _prefix_items(self, located: Located, hint: str) -> ir.TypeRef:
+        """`prefixItems`: a tuple when the array has exactly that many items (closed by
+        `items: false` or `maxItems`, and `minItems` as long); else a list of any of the
+        item types, which is all that can be said of each element."""
+        schema = located.value
+        prefix = schema["prefixItems"]
+        elements = [self.convert(located.child("prefixItems", i), f"{hint}Item{i + 1}")
+                    for i in range(len(prefix))]
+        rest_key = "items" if "items" in schema else "unevaluatedItems"
+        rest = schema.get(rest_key, True)
+        max_items, min_items = schema.get("maxItems"), schema.get("minItems")
+        closed = _never(rest) or (isinstance(max_items, int) and max_items <= len(prefix))
+        if closed and isinstance(min_items, int) and min_items >= len(prefix):
+            return ir.TupleType(tuple(elements))
+        if not closed:
+            elements.append(self.convert(located.child(rest_key), hint + "Item")
+                            if rest_key in schema else ir.ANY)
+        self._reporter.info(located.document.display_name, located.pointer + "/prefixItems",
+                            "`prefixItems` without a fixed length (`items: false` or `maxItems`,"
+                            " with `minItems`) typed as a list of any of the item types")
+        unique = tuple(dict.fromkeys(elements))
+        if not unique or ir.ANY in unique:
+            return ir.ListType(ir.ANY)
+        return ir.ListType(unique[0] if len(unique) == 1 else ir.UnionType(unique))
+
+    def _note_unsupported(self, located: Located) -> None:
+        for keyword, message in _UNSUPPORTED.items():
+            if keyword in located.value:
+                self._reporter.warning(located.document.display_name,
+                                       pointer_join(located.pointer, keyword), message)
 
     def _declare_inline(self, build: Any, located: Located, hint: str) -> ir.TypeRef:
         name = self._names.claim(class_name(hint))
@@ -354,6 +429,7 @@ class SchemaConverter:
 
     def _enum(self, located: Located, name: str) -> ir.Enum:
         schema = located.value
+        self._note_unsupported(located)
         value_type = self._enum_kind(schema) or ir.Scalar.STR
         members: list[ir.EnumMember] = []
         scope = Namespace(_ENUM_RESERVED)
@@ -398,32 +474,97 @@ class SchemaConverter:
                                 "discriminator ignored: not every variant is a named model; "
                                 "variants are tried in order")
             return None
+        property_name = spec["propertyName"]
         mapping: dict[str, str] = {}
-        explicit = spec.get("mapping")
-        if isinstance(explicit, dict):
-            for value, ref in explicit.items():
-                if not isinstance(ref, str):
-                    continue
-                if "#" not in ref and "/" not in ref and "." not in ref:
-                    ref = f"#/components/schemas/{ref}"
-                target = resolve_extra_ref(self._spec, ref, located.document,
-                                           located.pointer + "/discriminator/mapping",
-                                           self._reporter)
-                if target is None:
-                    continue
-                reference = ir.strip_nullable(self.named(target))
-                if isinstance(reference, ir.RefType):
-                    mapping[str(value)] = reference.name
+        for value, target in self._mapping_targets(located):
+            reference = ir.strip_nullable(self.named(target))
+            if isinstance(reference, ir.RefType):
+                mapping[value] = reference.name
         mapped = set(mapping.values())
         for name in model_names:
-            if name not in mapped:  # implicit mapping: the schema's own name
-                mapping.setdefault(self._schema_names.get(name, name), name)
-        return ir.Discriminator(spec["propertyName"], tuple(mapping.items()))
+            if name in mapped:
+                continue
+            # Implicit mapping: the schema's own name, and the value its discriminating property
+            # can only have (`const`, or a one-value enum), which is what most APIs send.
+            mapping.setdefault(self._schema_names.get(name, name), name)
+            tag = self._only_value(name, property_name)
+            if tag is not None:
+                mapping.setdefault(tag, name)
+        return ir.Discriminator(property_name, tuple(mapping.items()))
+
+    def _mapping_targets(self, located: Located) -> list[tuple[str, Located]]:
+        """The explicit `discriminator.mapping` of the schema at `located`, resolved."""
+        explicit = located.value["discriminator"].get("mapping")
+        targets: list[tuple[str, Located]] = []
+        if not isinstance(explicit, dict):
+            return targets
+        for value, ref in explicit.items():
+            if not isinstance(ref, str):
+                continue
+            if "#" not in ref and "/" not in ref and "." not in ref:
+                ref = f"#/components/schemas/{ref}"
+            target = resolve_extra_ref(self._spec, ref, located.document,
+                                       located.pointer + "/discriminator/mapping",
+                                       self._reporter)
+            if target is not None:
+                targets.append((str(value), target))
+        return targets
+
+    def _only_value(self, name: str, property_name: str) -> str | None:
+        """The one value the model `name` allows for its property `property_name`, if any."""
+        declaration = self._declarations.get(name)
+        if not isinstance(declaration, ir.Model):
+            return None  # not a model, or still being built (a cycle)
+        for f in declaration.fields:
+            if f.wire_name != property_name:
+                continue
+            kind = ir.strip_nullable(f.type)
+            if isinstance(kind, ir.LiteralType):
+                return str(kind.value)
+            if isinstance(kind, ir.RefType):
+                enum = self._declarations.get(kind.name)
+                if isinstance(enum, ir.Enum) and len(enum.members) == 1:
+                    return str(enum.members[0].value)
+        return None
+
+    def _polymorphic_reference(self, target: Located, reference: ir.TypeRef) -> ir.TypeRef:
+        """A reference to an object schema with a `discriminator` and no `oneOf`/`anyOf` (the
+        parent of an `allOf` hierarchy) means the parent or any of its subtypes: the union of
+        them, decoded by the discriminator. Subtypes are the mapping's targets and the
+        components whose `allOf` refers to the parent; the parent comes first, so a value whose
+        tag is unknown decodes as the parent."""
+        schema = target.value
+        if not isinstance(schema, dict) or not isinstance(schema.get("discriminator"), dict) \
+                or "oneOf" in schema or "anyOf" in schema:
+            return reference
+        base = ir.strip_nullable(reference)
+        if not isinstance(base, ir.RefType) or self._classify(target) != "model":
+            return reference
+        key = (target.document.path.resolve(), target.pointer)
+        if key in self._polymorphic:
+            return self._polymorphic[key]
+        self._polymorphic[key] = reference  # a reference met while building this one
+        subtypes = [t for _, t in self._mapping_targets(target)]
+        subtypes += self._subtypes.get(key, [])
+        variants: list[ir.TypeRef] = [base]
+        for subtype in subtypes:
+            variant = ir.strip_nullable(self.named(subtype))
+            if isinstance(variant, ir.RefType) and variant not in variants:
+                variants.append(variant)
+        if len(variants) == 1:
+            return reference
+        union: ir.TypeRef = ir.UnionType(tuple(variants),
+                                         self._discriminator(target, tuple(variants)))
+        if isinstance(reference, ir.NullableType):
+            union = ir.nullable(union)
+        self._polymorphic[key] = union
+        return union
 
     def _all_of(self, located: Located, hint: str, as_alias: bool) -> ir.TypeRef:
         schema = located.value
         members = schema["allOf"] if isinstance(schema["allOf"], list) else []
-        own = {k for k in schema if k in ("properties", "required", "additionalProperties")}
+        own = {k for k in schema if k in ("properties", "required", "additionalProperties",
+                                          "unevaluatedProperties")}
         if len(members) == 1 and not own:
             return self.convert(located.child("allOf", 0), hint)
         if as_alias:
@@ -467,15 +608,17 @@ class SchemaConverter:
                 properties[str(wire)] = located.child("properties", wire)
         if isinstance(schema.get("required"), list):
             required.update(str(r) for r in schema["required"])
-        if "additionalProperties" in schema:
-            additional = schema["additionalProperties"]
-            extras.append(located.child("additionalProperties") if isinstance(additional, dict)
-                          else bool(additional))
+        extras_key = _extras_key(schema)
+        if extras_key is not None:
+            additional = schema[extras_key]
+            extras.append(located.child(extras_key) if isinstance(additional, dict)
+                          and not _never(additional) else bool(additional))
 
     def _model(self, located: Located, name: str) -> ir.Model:
         properties: dict[str, Located] = {}
         required: set[str] = set()
         extras: list[Located | bool] = []
+        self._note_unsupported(located)  # (reported once: the reporter drops repeats)
         self._collect(located, properties, required, extras, set())
         scope = Namespace(_MODEL_RESERVED)
         fields = []

@@ -63,6 +63,8 @@ class TypeRenderer:
                 return f"_t.Literal[{literal(value)}]"
             case ir.ListType(item):
                 return f"list[{self.annotation(item)}]"
+            case ir.TupleType(items):
+                return f"tuple[{', '.join(self.annotation(i) for i in items) or '()'}]"
             case ir.MapType(value):
                 return f"dict[str, {self.annotation(value)}]"
             case ir.RefType(name):
@@ -84,6 +86,8 @@ class TypeRenderer:
                 return True
             case ir.ListType(item):
                 return self.is_identity(item, _seen)
+            case ir.TupleType():
+                return False  # a JSON array becomes a tuple
             case ir.MapType(value):
                 return self.is_identity(value, _seen)
             case ir.RefType(name):
@@ -107,6 +111,11 @@ class TypeRenderer:
             case ir.ListType(item):
                 var = self._var()
                 return f"[{self.decode(item, var)} for {var} in {src}]"
+            case ir.TupleType(items):
+                if all(self.is_identity(i) for i in items):
+                    return f"tuple({src})"
+                return "(" + "".join(f"{self.decode(i, f'{src}[{n}]')}, "
+                                     for n, i in enumerate(items)) + ")"
             case ir.MapType(value):
                 key, var = self._var(), self._var()
                 return f"{{{key}: {self.decode(value, var)} for {key}, {var} in {src}.items()}}"
@@ -131,11 +140,13 @@ class TypeRenderer:
     ) -> str:
         if discriminator is not None:
             mapping = ", ".join(
-                f"{literal(value)}: {self._prefix}{identifier(name)}.from_dict"
+                f"{literal(value)}: {self.decoder(ir.RefType(name))}"
                 for value, name in discriminator.mapping
             )
+            var = self._var()
+            fallback = self._decode_union(variants, None, var)
             return (f"_rt.decode_discriminated({src}, {literal(discriminator.property_wire_name)}"
-                    f", {{{mapping}}})")
+                    f", {{{mapping}}}, lambda {var}: {fallback})")
         candidates = []
         for variant in variants:
             var = self._var()
@@ -143,6 +154,16 @@ class TypeRenderer:
             decoded = self.decode(variant, var)
             candidates.append(f"(lambda {var}: {check}, lambda {var}: {decoded})")
         return f"_rt.decode_union({src}, ({', '.join(candidates)},))"
+
+    def decoder(self, t: ir.RefType) -> str:
+        """A function (an expression) from a JSON value to the declaration `t` names."""
+        declaration = self._lookup(t.name)
+        ref = self._prefix + identifier(t.name)
+        if isinstance(declaration, ir.Model):
+            return f"{ref}.from_dict"
+        if isinstance(declaration, ir.Enum):
+            return ref
+        return f"{self._prefix}_decode_{identifier(t.name)}"
 
     def check(self, t: ir.TypeRef, src: str) -> str:
         """A cheap test of whether the JSON value `src` can be a `t` (to pick union variants)."""
@@ -155,6 +176,8 @@ class TypeRenderer:
                 return f"{src} == {literal(value)}"
             case ir.ListType():
                 return f"isinstance({src}, list)"
+            case ir.TupleType(items):
+                return f"(isinstance({src}, list) and len({src}) == {len(items)})"
             case ir.MapType():
                 return f"isinstance({src}, dict)"
             case ir.RefType(name):
@@ -186,6 +209,11 @@ class TypeRenderer:
                     return f"list({src})"
                 var = self._var()
                 return f"[{self.encode(item, var)} for {var} in {src}]"
+            case ir.TupleType(items):
+                if all(self.is_identity(i) for i in items):
+                    return f"list({src})"
+                return "[" + ", ".join(self.encode(i, f"{src}[{n}]")
+                                       for n, i in enumerate(items)) + "]"
             case ir.MapType(value):
                 if self.is_identity(value):
                     return f"dict({src})"

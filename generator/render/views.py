@@ -68,6 +68,7 @@ class EndpointView:
     idempotency_header: str
     body_kind: str
     content_type: str
+    options: tuple[str, ...]  # further `name=value` arguments, only where not the default
 
 
 @dataclass(frozen=True)
@@ -138,34 +139,40 @@ class ViewBuilder:
         decode_arguments = []
         encode_lines = []
         for f in model.fields:
+            # readOnly: set by the server, so never sent and not needed to build a request;
+            # writeOnly: sent, never returned, so not needed to decode a response.
+            on_read = f.required and not f.write_only
+            on_construct = f.required and not f.read_only
+            may_be_none = not (on_read and on_construct)
             annotation = types.annotation(f.type)
-            optional = not f.required
-            if optional and not annotation.endswith("| None") and annotation not in (
+            if may_be_none and not annotation.endswith("| None") and annotation not in (
                     "None", "_rt.JsonValue"):
                 annotation += " | None"
             notes = []
             if f.has_default:
                 notes.append(f"Default: {literal(f.default)}.")
             if f.read_only:
-                notes.append("Read-only: set by the server.")
+                notes.append("Read-only: set by the server, never sent.")
             if f.write_only:
-                notes.append("Write-only: sent, never returned.")
+                notes.append("Write-only: sent, never returned"
+                             + (" (required when sending)." if f.required else "."))
             if f.deprecated:
                 notes.append("Deprecated.")
-            default = "None" if optional else ""
-            if f.has_default and optional:
+            default = "None" if not on_construct else ""
+            if f.has_default and default:
                 # The server's default, as data: dataclasses.fields(Model)[i].metadata["default"].
                 default = f"_field(default=None, metadata={{'default': {literal(f.default)}}})"
             fields.append(FieldView(identifier(f.name), annotation, default,
                                     _doc_lines(f.description, " ".join(notes))))
             wire = string(f.wire_name)
-            source = f"data[{wire}]" if f.required else f"data.get({wire})"
-            decode_type = f.type if f.required else ir.nullable(f.type)
+            source = f"data[{wire}]" if on_read else f"data.get({wire})"
+            decode_type = ir.nullable(f.type) if may_be_none else f.type
             decode_arguments.append(f"{f.name}={types.decode(decode_type, source)}")
             value = f"self.{f.name}"
-            encoded = types.encode(decode_type, value)
-            if f.required:
-                encode_lines.append(f"result[{wire}] = {encoded}")
+            if f.read_only:
+                continue
+            if not may_be_none:
+                encode_lines.append(f"result[{wire}] = {types.encode(f.type, value)}")
             else:
                 encode_lines.append(f"if {value} is not None:")
                 encode_lines.append(f"    result[{wire}] = {types.encode(f.type, value)}")
@@ -184,7 +191,7 @@ class ViewBuilder:
         encode_lines.insert(0, f"result: dict[str, _t.Any] = dict({extra_encode})")
         checks = ["isinstance(data, dict)"]
         for f in model.fields:
-            if f.required:
+            if f.required and not f.write_only:
                 checks.append(f"{string(f.wire_name)} in data")
             if isinstance(f.type, ir.LiteralType):
                 checks.append(f"data.get({string(f.wire_name)}) == {literal(f.type.value)}")
@@ -225,7 +232,36 @@ class ViewBuilder:
             idempotency_header=string(op.idempotency_header) if op.idempotency_header else "None",
             body_kind=string(op.body.kind.value) if op.body else string(""),
             content_type=string(op.body.content_type) if op.body else string(""),
+            options=self._endpoint_options(op),
         )
+
+    def _endpoint_options(self, op: ir.Operation) -> tuple[str, ...]:
+        options = []
+        success = op.success
+        if success is not None and success.kind not in (ir.ResponseKind.JSON,
+                                                        ir.ResponseKind.EMPTY):
+            options.append(f"accept={string(success.content_type)}")
+        if op.body is not None and op.body.kind is ir.BodyKind.MULTIPART:
+            files = self._file_fields(op.body.type)
+            if files:
+                options.append("files={" + ", ".join(
+                    f"{string(wire)}: {string(name)}" for wire, name in files) + "}")
+        return tuple(options)
+
+    def _file_fields(self, body: ir.TypeRef) -> list[tuple[str, str]]:
+        """(wire name, attribute) of the body model's fields that hold files."""
+        core = ir.strip_nullable(body)
+        model = self._declarations.get(core.name) if isinstance(core, ir.RefType) else None
+        if not isinstance(model, ir.Model):
+            return []
+        files = []
+        for f in model.fields:
+            kind = ir.strip_nullable(f.type)
+            if isinstance(kind, ir.ListType):
+                kind = ir.strip_nullable(kind.item)
+            if kind == ir.ScalarType(ir.Scalar.BYTES):
+                files.append((f.wire_name, f.name))
+        return files
 
     def _response_decoder(self, response: ir.Response | None) -> str:
         if response is None:
