@@ -11,7 +11,7 @@ import keyword
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
+from . import __version__, ir
 from .build import build_api
 from .diagnostics import Reporter
 from .format import format_files
@@ -34,6 +34,17 @@ def generate_package(
     display_name: str | None = None,
 ) -> tuple[str, dict[str, str]]:
     """(package name, {relative path: text}) for the spec at `spec_path`."""
+    api = build_ir(spec_path, package, reporter, options, display_name)
+    files = format_files(render_package(api), api.package)
+    files[MANIFEST] = manifest_text(files, __version__, api.spec_sha256)
+    return api.package, files
+
+
+def build_ir(
+    spec_path: Path, package: str | None, reporter: Reporter, options: Options = Options(),
+    display_name: str | None = None,
+) -> ir.Api:
+    """The stages up to the frozen IR: what the renderers (and the contract tests) start from."""
     reporter.strict = options.strict
     document = load_document(spec_path, display_name)
     spec = resolve_refs(document, _attach_lines(reporter, document))
@@ -46,10 +57,7 @@ def generate_package(
         reporter.raise_if_errors()
     name = package or package_name_from_title(spec.root.data)
     sha256 = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
-    api = build_api(spec, family, reporter, name, sha256)
-    files = format_files(render_package(api), name)
-    files[MANIFEST] = manifest_text(files, __version__, sha256)
-    return name, files
+    return build_api(spec, family, reporter, name, sha256)
 
 
 def _attach_lines(reporter: Reporter, document: object) -> Reporter:
