@@ -160,6 +160,12 @@ def extras(data: Mapping[str, Any], known: frozenset[str]) -> dict[str, Any]:
     return {key: value for key, value in data.items() if key not in known}
 
 
+def null_keys(data: Mapping[str, Any], names: tuple[str, ...]) -> frozenset[str]:
+    """The optional nullable properties `data` sends as an explicit null (not left out), so
+    re-encoding gives back the same JSON."""
+    return frozenset(name for name in names if name in data and data[name] is None)
+
+
 def decode_union(
     value: Any, candidates: Sequence[tuple[Callable[[Any], bool], Callable[[Any], Any]]]
 ) -> Any:
@@ -307,6 +313,7 @@ class Request:
     timeout: Timeout | NotGiven = NOT_GIVEN
     extra_headers: Mapping[str, str] | None = None
     extra_query: Mapping[str, Any] | None = None
+    accept: str = "application/json"
 
 
 @dataclass(frozen=True)
@@ -320,6 +327,7 @@ class Endpoint(Generic[T]):
     idempotency_header: str | None = None
     body_kind: str = ""
     content_type: str = ""
+    accept: str = "application/json"  # the media type of the success body, then JSON
 
     def request(
         self,
@@ -348,6 +356,7 @@ class Endpoint(Generic[T]):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            accept=self.accept,
         )
 
 
@@ -931,7 +940,7 @@ class BaseClient:
             query.extend(encode_parameter(name, value, encoding))
         for name, value in (request.extra_query or {}).items():
             query.extend(encode_parameter(name, value, PLAIN))
-        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        headers = {"User-Agent": USER_AGENT, "Accept": request.accept}
         headers.update(self.default_headers)
         for name, value in request.headers:
             if value is not None:

@@ -33,6 +33,7 @@ class ModelView:
     decode_arguments: tuple[str, ...]  # `name=expression` lines of from_dict
     encode_lines: tuple[str, ...]  # statements of to_dict
     accepts: str  # expression on `data`
+    keeps_nulls: bool  # has optional nullable fields: remembers which came as an explicit null
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class EndpointView:
     idempotency_header: str
     body_kind: str
     content_type: str
+    accept: str  # "" for the runtime's default, application/json
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,11 @@ class PageView:
     doc: str
     paging: str  # the paging strategy expression
     request_id_property: bool  # the model has no `request_id` field of its own
+
+
+# The model attribute that remembers which optional nullable properties came as an explicit
+# null. Field names never start with "_" (`naming.attribute_name`), so it cannot clash.
+NULLS_FIELD = "_explicit_nulls"
 
 
 def _doc_lines(*parts: str) -> str:
@@ -137,6 +144,7 @@ class ViewBuilder:
         fields = []
         decode_arguments = []
         encode_lines = []
+        nullable_wires: list[str] = []  # optional properties whose schema allows null
         for f in model.fields:
             annotation = types.annotation(f.type)
             optional = not f.required
@@ -165,6 +173,10 @@ class ViewBuilder:
             else:
                 encode_lines.append(f"if {value} is not None:")
                 encode_lines.append(f"    result[{wire}] = {types.encode(f.type, value)}")
+                if self._admits_null(f.type):
+                    nullable_wires.append(wire)
+                    encode_lines.append(f"elif {wire} in self.{NULLS_FIELD}:")
+                    encode_lines.append(f"    result[{wire}] = None")
         wire_names = "frozenset({" + ", ".join(string(f.wire_name) for f in model.fields) + "})" \
             if model.fields else "frozenset()"
         extra_annotation = f"dict[str, {types.annotation(model.extra_type)}]"
@@ -173,6 +185,9 @@ class ViewBuilder:
             extras = ("{_k: " + types.decode(model.extra_type, "_x") +
                       f" for _k, _x in {extras}.items()}}")
         decode_arguments.append(f"{model.extra_name}={extras}")
+        if nullable_wires:
+            decode_arguments.append(
+                f"{NULLS_FIELD}=_rt.null_keys(data, ({''.join(w + ', ' for w in nullable_wires)}))")
         extra_encode = f"self.{model.extra_name}"
         if not types.is_identity(model.extra_type):
             extra_encode = (f"{{_k: {types.encode(model.extra_type, '_x')} for _k, _x in "
@@ -194,7 +209,23 @@ class ViewBuilder:
             decode_arguments=tuple(decode_arguments),
             encode_lines=tuple(encode_lines),
             accepts=" and ".join(checks),
+            keeps_nulls=bool(nullable_wires),
         )
+
+    def _admits_null(self, t: ir.TypeRef, seen: frozenset[str] = frozenset()) -> bool:
+        """Whether JSON null is a value of `t` (so "null" and "absent" are different data)."""
+        match t:
+            case ir.NullableType() | ir.AnyType():
+                return True
+            case ir.ScalarType(scalar):
+                return scalar is ir.Scalar.NONE
+            case ir.UnionType(variants, _):
+                return any(self._admits_null(v, seen) for v in variants)
+            case ir.RefType(name) if name not in seen:
+                declaration = self._declarations[name]
+                return isinstance(declaration, ir.Alias) and self._admits_null(
+                    declaration.target, seen | {name})
+        return False
 
     # ------------------------------------------------------------------------ operations
 
@@ -221,7 +252,17 @@ class ViewBuilder:
             idempotency_header=string(op.idempotency_header) if op.idempotency_header else "None",
             body_kind=string(op.body.kind.value) if op.body else string(""),
             content_type=string(op.body.content_type) if op.body else string(""),
+            accept=self._accept(op.success),
         )
+
+    def _accept(self, success: ir.Response | None) -> str:
+        """The Accept header of an operation whose success body is not JSON (its media type,
+        then JSON for error bodies), or "" for the runtime's `application/json`."""
+        if success is None or success.kind in (ir.ResponseKind.JSON, ir.ResponseKind.EMPTY):
+            return ""
+        if not success.content_type:
+            return ""
+        return string(f"{success.content_type}, application/json;q=0.9")
 
     def _response_decoder(self, response: ir.Response | None) -> str:
         if response is None:
