@@ -242,6 +242,7 @@ def _call_and_check(session: Session, op: ir.Operation, call: Call, flavour: str
         body = exc.body if isinstance(exc.body, dict) else {}
         if exc.status_code == 500 and str(body.get("type", "")).startswith(PRISM_ERRORS):
             pytest.skip(f"Prism cannot mock this response: {body.get('title')}")
+        session.assert_no_violations()  # names what Prism found wrong with the request
         raise
     except session.package.errors.APIResponseValidationError as exc:
         exchange = session.recorder.exchanges[-1]
