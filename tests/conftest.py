@@ -66,8 +66,9 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             f"{name:22} {len(row['operations']):>10} {row['calls']:>6} {row['decoded']:>8} "
             f"{row['invalid']:>8} {row['errors']:>7} {row['relayed']:>8}")
     terminalreporter.write_line(
-        "invalid: Prism says its own answer breaks the spec (the spec's example contradicts "
-        "its schema);\nrelayed: Prism's placeholder cursor sent back and rejected by the spec "
+        "invalid: Prism says the body it sent breaks the spec (a spec example that contradicts "
+        "its schema, or\n  a value the spec's own oneOf makes ambiguous); relayed: Prism's "
+        "placeholder cursor sent back\n  and rejected by the same spec's cursor parameter "
         "(see STATIC_LISTING_END)")
     for name, row in stats.items():
         for line in sorted(row["invalid_bodies"]):
