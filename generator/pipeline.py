@@ -41,6 +41,8 @@ def build_ir(
     """Every stage up to the IR: load (and merge pages) → overlays → resolve → validate → build."""
     reporter.strict = options.strict
     paths = [spec_paths] if isinstance(spec_paths, Path) else list(spec_paths)
+    if isinstance(display_names, str):
+        display_names = [display_names]
     names = list(display_names) if display_names is not None else [str(p) for p in paths]
     pages = [load_document(path, name) for path, name in zip(paths, names)]
     document = merge_documents(pages, reporter)

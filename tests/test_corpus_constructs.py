@@ -715,7 +715,7 @@ shape = m.Shape.from_dict({"origin": [1.5, 2], "pair": [{"name": "rex"}, "2024-0
 assert shape.origin == (1.5, 2) and shape.pair == (m.Pet(name="rex"), datetime.date(2024, 2, 29))
 assert shape.maybe is None and shape.loose == [1]
 assert shape.to_dict() == {"origin": [1.5, 2], "pair": [{"name": "rex"}, "2024-02-29"],
-                           "loose": [1]}
+                           "maybe": None, "loose": [1]}  # an explicit null is kept
 """
 
 
@@ -816,11 +816,11 @@ assert seen[-1].content == b"grant-type=client&flag=true&scope=r&scope=w", seen[
 client.put_raw(body=b"\\x00\\x01")
 assert seen[-1].headers["content-type"] == "application/octet-stream"
 assert seen[-1].content == b"\\x00\\x01"
-assert client.get_image() == b"\\x89PNG" and seen[-1].headers["accept"] == "image/png"
-assert client.download() == b"\\x89PNG" and seen[-1].headers["accept"] == "*/*"
+assert client.get_image() == b"\\x89PNG" and seen[-1].headers["accept"] == "image/png, application/json;q=0.9"
+assert client.download() == b"\\x89PNG" and seen[-1].headers["accept"] == "*/*, application/json;q=0.9"
 assert client.anything() == {"a": 1} and seen[-1].headers["accept"] == "application/json"
 assert client.events().headers["content-type"] == "text/event-stream"
-assert seen[-1].headers["accept"] == "text/event-stream"
+assert seen[-1].headers["accept"] == "text/event-stream, application/json;q=0.9"
 assert client.csv() == "a,b\\n"
 """
 

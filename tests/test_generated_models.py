@@ -98,7 +98,7 @@ def test_decode_and_encode_round_trip() -> None:
     assert job.id == uuid.UUID(JOB["id"])
     assert job.status is models.JobStatus.COMPLETED
     assert job.created_at == dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)
-    assert job.to_dict() == {k: v for k, v in JOB.items() if v is not None}
+    assert job.to_dict() == JOB  # exactly what was received: the explicit null stays null
     assert models.JobListResponse.from_dict(page.to_dict()) == page
 
 

@@ -118,6 +118,9 @@ class JobSummary:
     additional_properties: dict[str, _rt.JsonValue] = _field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
 
+    _explicit_nulls: frozenset[str] = _field(default=frozenset(), repr=False, compare=False)
+    """Optional properties received as an explicit null: sent back as null while still None."""
+
     @classmethod
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
@@ -138,6 +141,7 @@ class JobSummary:
                 None if (_v4 := data.get("completed_at")) is None else _rt.parse_datetime(_v4)
             ),
             additional_properties=_rt.extras(data, cls._wire_names),
+            _explicit_nulls=_rt.null_keys(data, ("completed_at",)),
         )
 
     def to_dict(self) -> dict[str, _t.Any]:
@@ -160,6 +164,8 @@ class JobSummary:
             result["completed_at"] = (
                 None if self.completed_at is None else _rt.format_datetime(self.completed_at)
             )
+        elif "completed_at" in self._explicit_nulls:
+            result["completed_at"] = None
         return result
 
     @classmethod

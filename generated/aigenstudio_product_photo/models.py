@@ -43,6 +43,9 @@ class ProductPhotoJobListResponse:
     additional_properties: dict[str, _rt.JsonValue] = _field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
 
+    _explicit_nulls: frozenset[str] = _field(default=frozenset(), repr=False, compare=False)
+    """Optional properties received as an explicit null: sent back as null while still None."""
+
     @classmethod
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
@@ -53,6 +56,7 @@ class ProductPhotoJobListResponse:
             ),
             request_id=data["request_id"],
             additional_properties=_rt.extras(data, cls._wire_names),
+            _explicit_nulls=_rt.null_keys(data, ("next_cursor",)),
         )
 
     def to_dict(self) -> dict[str, _t.Any]:
@@ -63,6 +67,8 @@ class ProductPhotoJobListResponse:
             result["next_cursor"] = (
                 None if self.next_cursor is None else _rt.format_datetime(self.next_cursor)
             )
+        elif "next_cursor" in self._explicit_nulls:
+            result["next_cursor"] = None
         result["request_id"] = self.request_id
         return result
 

@@ -42,6 +42,9 @@ class GenerationJobList:
     additional_properties: dict[str, _rt.JsonValue] = _field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
 
+    _explicit_nulls: frozenset[str] = _field(default=frozenset(), repr=False, compare=False)
+    """Optional properties received as an explicit null: sent back as null while still None."""
+
     @classmethod
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
@@ -55,6 +58,7 @@ class GenerationJobList:
             offset=data.get("offset"),
             total=data.get("total"),
             additional_properties=_rt.extras(data, cls._wire_names),
+            _explicit_nulls=_rt.null_keys(data, ("generations",)),
         )
 
     def to_dict(self) -> dict[str, _t.Any]:
@@ -64,6 +68,8 @@ class GenerationJobList:
             result["generations"] = (
                 None if self.generations is None else [_v3.to_dict() for _v3 in self.generations]
             )
+        elif "generations" in self._explicit_nulls:
+            result["generations"] = None
         if self.limit is not None:
             result["limit"] = self.limit
         if self.offset is not None:
@@ -126,6 +132,9 @@ class GenerationJob:
     additional_properties: dict[str, _rt.JsonValue] = _field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
 
+    _explicit_nulls: frozenset[str] = _field(default=frozenset(), repr=False, compare=False)
+    """Optional properties received as an explicit null: sent back as null while still None."""
+
     @classmethod
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
@@ -148,6 +157,14 @@ class GenerationJob:
             ),
             status=data.get("status"),
             additional_properties=_rt.extras(data, cls._wire_names),
+            _explicit_nulls=_rt.null_keys(
+                data,
+                (
+                    "completed_at",
+                    "result",
+                    "started_at",
+                ),
+            ),
         )
 
     def to_dict(self) -> dict[str, _t.Any]:
@@ -157,6 +174,8 @@ class GenerationJob:
             result["completed_at"] = (
                 None if self.completed_at is None else _rt.format_datetime(self.completed_at)
             )
+        elif "completed_at" in self._explicit_nulls:
+            result["completed_at"] = None
         if self.created_at is not None:
             result["created_at"] = _rt.format_datetime(self.created_at)
         if self.error is not None:
@@ -165,6 +184,8 @@ class GenerationJob:
             result["job_id"] = str(self.job_id)
         if self.result is not None:
             result["result"] = self.result
+        elif "result" in self._explicit_nulls:
+            result["result"] = None
         if self.scenes_completed is not None:
             result["scenes_completed"] = self.scenes_completed
         if self.scenes_total is not None:
@@ -173,6 +194,8 @@ class GenerationJob:
             result["started_at"] = (
                 None if self.started_at is None else _rt.format_datetime(self.started_at)
             )
+        elif "started_at" in self._explicit_nulls:
+            result["started_at"] = None
         if self.status is not None:
             result["status"] = self.status
         return result
@@ -198,6 +221,9 @@ class ErrorResponse:
     additional_properties: dict[str, _rt.JsonValue] = _field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
 
+    _explicit_nulls: frozenset[str] = _field(default=frozenset(), repr=False, compare=False)
+    """Optional properties received as an explicit null: sent back as null while still None."""
+
     @classmethod
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
@@ -207,6 +233,7 @@ class ErrorResponse:
             message=data.get("message"),
             request_id=data.get("request_id"),
             additional_properties=_rt.extras(data, cls._wire_names),
+            _explicit_nulls=_rt.null_keys(data, ("details",)),
         )
 
     def to_dict(self) -> dict[str, _t.Any]:
@@ -214,6 +241,8 @@ class ErrorResponse:
         result: dict[str, _t.Any] = dict(self.additional_properties)
         if self.details is not None:
             result["details"] = self.details
+        elif "details" in self._explicit_nulls:
+            result["details"] = None
         if self.error is not None:
             result["error"] = self.error
         if self.message is not None:

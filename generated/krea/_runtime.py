@@ -159,6 +159,12 @@ def extras(data: Mapping[str, Any], known: frozenset[str]) -> dict[str, Any]:
     return {key: value for key, value in data.items() if key not in known}
 
 
+def null_keys(data: Mapping[str, Any], names: tuple[str, ...]) -> frozenset[str]:
+    """The optional nullable properties `data` sends as an explicit null (not left out), so
+    re-encoding gives back the same JSON."""
+    return frozenset(name for name in names if name in data and data[name] is None)
+
+
 def decode_union(
     value: Any, candidates: Sequence[tuple[Callable[[Any], bool], Callable[[Any], Any]]]
 ) -> Any:

@@ -229,6 +229,19 @@ class OperationBuilder:
                                               variable, ir.ParamLocation.PATH, ir.STR, True, ""))
         return tuple(result)
 
+    def _structured(self, t: ir.TypeRef, seen: frozenset[str] = frozenset()) -> bool:
+        """Whether a parameter value can be an array or object, so `style`/`explode` apply
+        (also through a union such as `anyOf: [string, array]` or a named array schema)."""
+        t = ir.strip_nullable(t)
+        if isinstance(t, ir.UnionType):
+            return any(self._structured(v, seen) for v in t.variants)
+        if isinstance(t, ir.RefType) and t.name not in seen:
+            declaration = self._schemas.declaration(t.name)
+            if isinstance(declaration, ir.Alias):
+                return self._structured(declaration.target, seen | {t.name})
+            return isinstance(declaration, ir.Model)
+        return isinstance(t, (ir.ListType, ir.TupleType, ir.MapType))
+
     def _parameter(
         self, param: Located, wire: str, where: str, hint: str, scope: Namespace
     ) -> ir.Parameter:
@@ -248,9 +261,7 @@ class OperationBuilder:
         else:
             param_type = ir.STR
         core = ir.strip_nullable(param_type)
-        if encoding is ir.ParamEncoding.PLAIN and (
-                isinstance(core, (ir.ListType, ir.TupleType, ir.MapType)) or isinstance(core, ir.RefType)
-                and isinstance(self._schemas.declaration(core.name), ir.Model)):
+        if encoding is ir.ParamEncoding.PLAIN and self._structured(core):
             default_style = "form" if location in (ir.ParamLocation.QUERY,
                                                    ir.ParamLocation.COOKIE) else "simple"
             style = value.get("style", default_style)

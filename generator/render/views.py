@@ -33,6 +33,7 @@ class ModelView:
     decode_arguments: tuple[str, ...]  # `name=expression` lines of from_dict
     encode_lines: tuple[str, ...]  # statements of to_dict
     accepts: str  # expression on `data`
+    keeps_nulls: bool  # has optional nullable fields: remembers which came as an explicit null
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,11 @@ class PageView:
     request_id_property: bool  # the model has no `request_id` field of its own
 
 
+# The model attribute that remembers which optional nullable properties came as an explicit
+# null. Field names never start with "_" (`naming.attribute_name`), so it cannot clash.
+NULLS_FIELD = "_explicit_nulls"
+
+
 def _doc_lines(*parts: str) -> str:
     return docstring("\n\n".join(p.strip() for p in parts if p and p.strip()))
 
@@ -138,6 +144,7 @@ class ViewBuilder:
         fields = []
         decode_arguments = []
         encode_lines = []
+        nullable_wires: list[str] = []  # optional properties whose schema allows null
         for f in model.fields:
             # readOnly: set by the server, so never sent and not needed to build a request;
             # writeOnly: sent, never returned, so not needed to decode a response.
@@ -176,6 +183,10 @@ class ViewBuilder:
             else:
                 encode_lines.append(f"if {value} is not None:")
                 encode_lines.append(f"    result[{wire}] = {types.encode(f.type, value)}")
+                if self._admits_null(f.type):
+                    nullable_wires.append(wire)
+                    encode_lines.append(f"elif {wire} in self.{NULLS_FIELD}:")
+                    encode_lines.append(f"    result[{wire}] = None")
         wire_names = "frozenset({" + ", ".join(string(f.wire_name) for f in model.fields) + "})" \
             if model.fields else "frozenset()"
         extra_annotation = f"dict[str, {types.annotation(model.extra_type)}]"
@@ -184,6 +195,9 @@ class ViewBuilder:
             extras = ("{_k: " + types.decode(model.extra_type, "_x") +
                       f" for _k, _x in {extras}.items()}}")
         decode_arguments.append(f"{model.extra_name}={extras}")
+        if nullable_wires:
+            decode_arguments.append(
+                f"{NULLS_FIELD}=_rt.null_keys(data, ({''.join(w + ', ' for w in nullable_wires)}))")
         extra_encode = f"self.{model.extra_name}"
         if not types.is_identity(model.extra_type):
             extra_encode = (f"{{_k: {types.encode(model.extra_type, '_x')} for _k, _x in "
@@ -205,7 +219,23 @@ class ViewBuilder:
             decode_arguments=tuple(decode_arguments),
             encode_lines=tuple(encode_lines),
             accepts=" and ".join(checks),
+            keeps_nulls=bool(nullable_wires),
         )
+
+    def _admits_null(self, t: ir.TypeRef, seen: frozenset[str] = frozenset()) -> bool:
+        """Whether JSON null is a value of `t` (so "null" and "absent" are different data)."""
+        match t:
+            case ir.NullableType() | ir.AnyType():
+                return True
+            case ir.ScalarType(scalar):
+                return scalar is ir.Scalar.NONE
+            case ir.UnionType(variants, _):
+                return any(self._admits_null(v, seen) for v in variants)
+            case ir.RefType(name) if name not in seen:
+                declaration = self._declarations[name]
+                return isinstance(declaration, ir.Alias) and self._admits_null(
+                    declaration.target, seen | {name})
+        return False
 
     # ------------------------------------------------------------------------ operations
 
@@ -239,8 +269,10 @@ class ViewBuilder:
         options = []
         success = op.success
         if success is not None and success.kind not in (ir.ResponseKind.JSON,
-                                                        ir.ResponseKind.EMPTY):
-            options.append(f"accept={string(success.content_type)}")
+                                                        ir.ResponseKind.EMPTY) \
+                and success.content_type:
+            # The success body's media type, then JSON for the error bodies.
+            options.append("accept=" + string(f"{success.content_type}, application/json;q=0.9"))
         if op.body is not None and op.body.kind is ir.BodyKind.MULTIPART:
             files = self._file_fields(op.body.type)
             if files:
