@@ -1,7 +1,7 @@
 """Hostile sizes: bounded time and memory, or a clear refusal.
 
-Each case runs `clientgen` in a child process that reports its own peak memory
-(`getrusage(RUSAGE_SELF)` as it exits); the limits are the issue's bounds.
+Each case runs `clientgen` in a child process that reports its own peak memory (VmHWM) and
+CPU time as it exits; the limits are the issue's bounds.
 """
 
 from __future__ import annotations
@@ -24,7 +24,11 @@ import resource, sys
 from generator.cli import main
 code = main(sys.argv[1:])
 usage = resource.getrusage(resource.RUSAGE_SELF)
-print(f"PEAK_KB {usage.ru_maxrss} CPU_S {usage.ru_utime + usage.ru_stime}", file=sys.stderr)
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss across exec, so it would include the memory of
+# the (large) test process this child was forked from.
+status = open("/proc/self/status").read()
+peak_kb = int(status.split("VmHWM:")[1].split()[0])
+print(f"PEAK_KB {peak_kb} CPU_S {usage.ru_utime + usage.ru_stime}", file=sys.stderr)
 sys.exit(code)
 """
 
