@@ -124,9 +124,11 @@ def check_spec(spec: Path, folder: str, work: Path, args: argparse.Namespace) ->
     if code is None:
         result.reason = f"timed out after {args.timeout:.0f} s"
         return result
-    if "Traceback (most recent call last)" in stderr or "internal error" in stderr:
-        result.reason = next((line for line in diagnostics if "internal error" in line),
-                             diagnostics[-1] if diagnostics else "traceback")
+    internal = [line for line, m in zip(diagnostics, located)
+                if line.startswith(("clientgen: internal error", "Traceback"))
+                or (m is not None and m.group("message").startswith("internal error"))]
+    if internal:
+        result.reason = internal[0]
         return result
     if code == EXIT_BAD_INPUT:
         unlocated = [line for line, m in zip(diagnostics, located) if m is None]

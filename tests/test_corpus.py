@@ -145,3 +145,23 @@ def test_a_timeout_is_a_crash(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 )
 def test_located_lines_are_recognised(line: str, located: bool) -> None:
     assert bool(corpus.LOCATED.match(line)) is located
+
+
+@pytest.mark.parametrize(
+    ("stderr", "outcome"),
+    [
+        ("spec.yaml:3: /paths/~1a: operationId 'internal error' is used twice", "error"),
+        ("spec.yaml: #: internal error: the generated code does not parse", "crash"),
+        ("clientgen: internal error: KeyError: 'x'", "crash"),
+        ("something unlocated", "crash"),
+    ],
+)
+def test_exit_2_is_a_clean_error_only_with_located_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], stderr: str, outcome: str
+) -> None:
+    make_corpus(tmp_path, {"large/a.yaml": GOOD})
+    fake = tmp_path / "fake.py"
+    fake.write_text(f"import sys\nprint({stderr!r}, file=sys.stderr)\nsys.exit(2)\n")
+    _, _, [result] = run(tmp_path, capsys, "large", "--no-mypy", "--clientgen",
+                         f"{sys.executable} {fake}")
+    assert result["outcome"] == outcome, result

@@ -634,11 +634,25 @@ PET = ir.RefType("Pet")
                      ir.MapType(ir.ScalarType(ir.Scalar.INT)), id="unevaluatedProperties-map"),
         pytest.param("{if: {required: [a]}, then: {required: [b]}}", ir.AnyType(),
                      id="if-then-alone"),
+        pytest.param("{type: String}", STR, id="capitalised-type-read-with-a-warning"),
+        pytest.param("{type: [Integer, 'null']}", ir.NullableType(ir.ScalarType(ir.Scalar.INT)),
+                     id="capitalised-type-in-a-list"),
+        pytest.param("{type: file}", ir.AnyType(), id="unknown-type"),
     ],
 )
 def test_3_1_keywords_map_to_types(tmp_path: Path, snippet: str, expected: ir.TypeRef) -> None:
     api, _ = build(tmp_path, holder_spec(snippet))
     assert field(api, "Holder", "value").type == expected
+
+
+@pytest.mark.parametrize(
+    ("snippet", "words"),
+    [("{type: String}", "read as 'string'"), ("{type: file}", "unknown type 'file'")],
+)
+def test_a_type_that_is_not_json_schema_warns(tmp_path: Path, snippet: str, words: str) -> None:
+    _, reporter = build(tmp_path, holder_spec(snippet))
+    [(pointer, message)] = diagnostics(reporter, Severity.WARNING)
+    assert pointer == "/components/schemas/Holder/properties/value/type" and words in message
 
 
 def test_unevaluated_properties_type_the_extras_of_a_model(tmp_path: Path) -> None:

@@ -29,6 +29,7 @@ _SCALAR_TYPES = {
     "boolean": ir.Scalar.BOOL,
     "null": ir.Scalar.NONE,
 }
+_KNOWN_TYPES = frozenset({"array", "object", *_SCALAR_TYPES})
 _MODEL_RESERVED = frozenset({"from_dict", "to_dict", "accepts"})  # methods of every model
 # Regular-expression syntax of ECMA-262 that Python's `re` does not accept.
 _ECMA_ONLY = re.compile(r"\\[pP]\{|\\u\{|\(\?<[A-Za-z]|\[\^?\]|\\c[A-Za-z]|\\k<")
@@ -334,6 +335,11 @@ class SchemaConverter:
 
     def _of_type(self, located: Located, hint: str, kind: str, as_alias: bool) -> ir.TypeRef:
         schema = located.value
+        if kind not in _KNOWN_TYPES and kind.lower() in _KNOWN_TYPES:
+            self._reporter.warning(located.document.display_name, located.pointer + "/type",
+                                   f"type {kind!r} is not a JSON Schema type (they are lower "
+                                   f"case); read as {kind.lower()!r}")
+            kind = kind.lower()
         if kind == "array":
             if isinstance(schema.get("prefixItems"), list):
                 return self._prefix_items(located, hint)
