@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import __version__
+from . import freshness
 from .config import ProjectConfig, find_pyproject, load_config
 from .diagnostics import Diagnostic, GenerationFailed, Reporter, Severity
 from .pipeline import Options, generate_package
@@ -92,41 +93,55 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _render_all(args: argparse.Namespace) -> list[tuple[Path, dict[str, str]]]:
-    """Every package of the run, rendered in memory before anything is written."""
-    options = Options(strict=args.strict)
+Rendered = list[tuple[Path, dict[str, str], list[Path]]]  # package folder, files, spec files
+
+
+def _render_all(args: argparse.Namespace, skip_fresh: bool = False) -> Rendered:
+    """Every package of the run, rendered in memory before anything is written; with
+    `skip_fresh`, not the providers whose package `freshness` vouches for."""
+    options = _options(args)
     if getattr(args, "spec", None) is not None:
         if args.output is None:
             raise GenerationFailed([Diagnostic(Severity.ERROR, _display(args.spec), "",
                                                "give the output folder with -o DIR")])
         reporter = Reporter()
+        inputs: list[Path] = []
         name, files = generate_package(args.spec, args.package, reporter, options,
-                                       _display(args.spec))
+                                       _display(args.spec), inputs)
         _print(reporter.diagnostics)
-        return [(args.output / name, files)]
+        return [(args.output / name, files, inputs)]
     project = _project(args)
     results = []
     failures: list[Diagnostic] = []
     for provider in project.providers:
+        if skip_fresh and freshness.is_fresh(project.output / provider.package, provider.package,
+                                             options.key()):
+            continue
         reporter = Reporter()
+        inputs = []
         try:
             _, files = generate_package(provider.spec, provider.package, reporter, options,
-                                        _display(provider.spec))
+                                        _display(provider.spec), inputs)
         except GenerationFailed as failed:
             failures.extend(d for d in reporter.diagnostics if d not in failed.diagnostics)
             failures.extend(failed.diagnostics)
             continue
         _print(reporter.diagnostics)
-        results.append((project.output / provider.package, files))
+        results.append((project.output / provider.package, files, inputs))
     if failures:
         raise GenerationFailed(failures)
     return results
 
 
+def _options(args: argparse.Namespace) -> Options:
+    return Options(strict=args.strict)
+
+
 def _generate(args: argparse.Namespace) -> int:
     packages = _render_all(args)
-    write_packages(packages)
-    for package_dir, files in packages:
+    write_packages([(package_dir, files) for package_dir, files, _ in packages])
+    for package_dir, files, inputs in packages:
+        freshness.record(package_dir, package_dir.name, _options(args).key(), files, inputs)
         print(f"wrote {_display(package_dir)} ({len(files)} files)")
     return EXIT_OK
 
@@ -134,19 +149,22 @@ def _generate(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     args.spec = None
     stale = False
-    for package_dir, files in _render_all(args):
+    for package_dir, files, inputs in _render_all(args, skip_fresh=True):
         on_disk = read_tree(package_dir)
+        package_stale = False
         for relative in sorted(set(files) | set(on_disk)):
             expected = files.get(relative)
             actual = on_disk.get(relative)
             if expected == actual:
                 continue
-            stale = True
+            stale = package_stale = True
             where = _display(package_dir / relative)
             sys.stdout.writelines(difflib.unified_diff(
                 (actual or "").splitlines(keepends=True), (expected or "").splitlines(keepends=True),
                 fromfile=f"{where} (on disk)" if actual is not None else "/dev/null",
                 tofile=f"{where} (generated)" if expected is not None else "/dev/null"))
+        if not package_stale:
+            freshness.record(package_dir, package_dir.name, _options(args).key(), files, inputs)
     if stale:
         print("clientgen check: generated/ is stale; run `clientgen generate`", file=sys.stderr)
         return EXIT_STALE
@@ -156,7 +174,8 @@ def _check(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     reporter = Reporter()
-    generate_package(args.spec, None, reporter, Options(strict=args.strict), _display(args.spec))
+    generate_package(args.spec, None, reporter, Options(strict=args.strict, full_validation=True),
+                     _display(args.spec))
     _print(reporter.diagnostics)
     print(f"{_display(args.spec)}: OK ({len(reporter.diagnostics)} findings)")
     return EXIT_OK

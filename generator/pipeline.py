@@ -27,13 +27,24 @@ from .writer import MANIFEST, manifest_text
 class Options:
     strict: bool = False
     validate: bool = True
+    # openapi-spec-validator takes 8-10 s on the large specs (GitHub, OpenAI, Stripe): above this
+    # size it runs only under --strict or `clientgen validate` (full=True), and an info says so.
+    full_validation: bool = False
+
+    def key(self) -> str:
+        """What of the options decides the output (for `freshness`)."""
+        return f"strict={self.strict} validate={self.validate} full={self.full_validation}"
+
+
+VALIDATE_LIMIT = 1_000_000  # characters of spec text
 
 
 def generate_package(
     spec_path: Path, package: str | None, reporter: Reporter, options: Options = Options(),
-    display_name: str | None = None,
+    display_name: str | None = None, inputs: list[Path] | None = None,
 ) -> tuple[str, dict[str, str]]:
-    """(package name, {relative path: text}) for the spec at `spec_path`."""
+    """(package name, {relative path: text}) for the spec at `spec_path`; the paths of the spec
+    files it loaded are added to `inputs` when given."""
     reporter.strict = options.strict
     document = load_document(spec_path, display_name)
     spec = resolve_refs(document, _attach_lines(reporter, document))
@@ -41,9 +52,17 @@ def generate_package(
     family = check_version(spec, reporter)
     reporter.raise_if_errors()
     assert family is not None
+    if inputs is not None:
+        inputs.extend(d.path for d in spec.documents.values())
     if options.validate:
-        validate(spec, family, reporter)
-        reporter.raise_if_errors()
+        size = sum(len(d.text) for d in spec.documents.values())
+        if size <= VALIDATE_LIMIT or options.strict or options.full_validation:
+            validate(spec, family, reporter)
+            reporter.raise_if_errors()
+        else:
+            reporter.info(spec.root.display_name, "", f"openapi-spec-validator skipped: the spec "
+                          f"is over {VALIDATE_LIMIT:,} characters (it takes seconds); run "
+                          "`clientgen validate` or use --strict for its findings")
     name = package or package_name_from_title(spec.root.data)
     sha256 = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
     api = build_api(spec, family, reporter, name, sha256)
