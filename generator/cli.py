@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import __version__
+from . import freshness
 from .config import ProjectConfig, find_pyproject, load_config
 from .diagnostics import Diagnostic, GenerationFailed, Reporter, Severity
 from . import changes
@@ -109,8 +110,12 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _render_all(args: argparse.Namespace) -> list[tuple[Path, dict[str, str]]]:
-    """Every package of the run, rendered in memory before anything is written."""
+Rendered = list[tuple[Path, dict[str, str]]]  # package folder, {relative path: text}
+
+
+def _render_all(args: argparse.Namespace, skip_fresh: bool = False) -> Rendered:
+    """Every package of the run, rendered in memory before anything is written; with
+    `skip_fresh`, not the providers whose manifest vouches for the package on disk."""
     specs = getattr(args, "spec", None) or []
     if specs:
         if args.output is None:
@@ -126,8 +131,11 @@ def _render_all(args: argparse.Namespace) -> list[tuple[Path, dict[str, str]]]:
     results = []
     failures: list[Diagnostic] = []
     for provider in project.providers:
-        reporter = Reporter()
         options = Options(strict=args.strict, overlays=provider.overlays)
+        if skip_fresh and freshness.is_fresh(project.output / provider.package, provider.specs,
+                                             provider.overlays, options.key()):
+            continue
+        reporter = Reporter()
         try:
             _, files = generate_package(provider.specs, provider.package, reporter, options,
                                         [_display(s) for s in provider.specs])
@@ -159,7 +167,7 @@ def _generate(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     args.spec = None
     stale = False
-    for package_dir, files in _render_all(args):
+    for package_dir, files in _render_all(args, skip_fresh=True):
         on_disk = read_tree(package_dir)
         for relative in sorted(set(files) | set(on_disk)):
             expected = files.get(relative)
@@ -207,7 +215,8 @@ def _diff(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     reporter = Reporter()
-    generate_package(args.spec, None, reporter, Options(strict=args.strict), _display(args.spec))
+    generate_package(args.spec, None, reporter, Options(strict=args.strict, full_validation=True),
+                     _display(args.spec))
     _print(reporter.diagnostics)
     print(f"{_display(args.spec)}: OK ({len(reporter.diagnostics)} findings)")
     return EXIT_OK

@@ -1,8 +1,11 @@
 """Stage 6: format rendered Python with black, in process, through a content-addressed cache.
 
 black is pinned in pyproject.toml: the same input must give the same bytes on every machine.
-The cache maps sha256(black version, mode, source) to black's output, so a file that has not
-changed since the last run is never formatted again; the output is the same either way.
+Files are formatted in units (a statement, or a method of a large class; see `layout`): a unit
+the renderer already wrote as black would is kept as it is, and each other unit is formatted by
+black once, on every core when there are many, and cached under sha256(black version, mode,
+source), so a unit that has not changed since the last run is never formatted again. The output
+is the same bytes whichever path a unit takes.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from importlib.metadata import version as _package_version
 black_version = _package_version("black")
 
 from .diagnostics import Diagnostic, GenerationFailed, Severity
+from .layout import normalize_docstrings, split_units
 
 LINE_LENGTH = 100
 _MODE = black.Mode(target_versions={TargetVersion.PY311}, line_length=LINE_LENGTH)
@@ -43,28 +47,118 @@ def cache_dir() -> Path | None:
 
 
 def format_files(files: dict[str, str], package: str) -> dict[str, str]:
+    """Every `.py` file as black formats it, through units (`generator.layout`): the units the
+    renderer already laid out as black would are kept; the others are formatted one by one
+    through the cache, on every core when there are many. The bytes are the same whichever
+    path a unit takes, cache or black, one process or several."""
     cache = cache_dir()
-    formatted = {}
+    plans: dict[str, list[tuple[str, str, int]]] = {}  # path -> (before, text or key, depth)
+    jobs: dict[str, tuple[str, str]] = {}  # key -> (source for black, file name)
+    formatted: dict[str, str] = {}
     for path, text in files.items():
         if not path.endswith(".py"):
             formatted[path] = text
             continue
-        formatted[path] = _format_cached(text, f"{package}/{path}", cache)
-    return formatted
+        plan = plans[path] = []
+        for unit in split_units(normalize_docstrings(text, LINE_LENGTH), LINE_LENGTH):
+            if unit.settled:
+                plan.append((unit.before, unit.text, -1))
+                continue
+            source = unit.text if unit.depth == 0 else _MEMBER_WRAPPER + unit.text
+            key = hashlib.sha256(_KEY_PREFIX + source.encode("utf-8")).hexdigest()
+            jobs.setdefault(key, (source, f"{package}/{path}"))
+            plan.append((unit.before, key, unit.depth))
+    done = _format_jobs(jobs, cache)
+    for path, plan in plans.items():
+        pieces = []
+        for before, text_or_key, depth in plan:
+            pieces.append(before)
+            if depth < 0:
+                pieces.append(text_or_key)
+            else:
+                result = done[text_or_key]
+                pieces.append(result if depth == 0 else result[len(_MEMBER_WRAPPER):])
+        formatted[path] = "".join(pieces)
+    return {path: formatted[path] for path in files}
 
 
-def _format_cached(text: str, name: str, cache: Path | None) -> str:
-    key = hashlib.sha256(_KEY_PREFIX + text.encode("utf-8")).hexdigest()
-    entry = cache / key[:2] / key if cache is not None else None
-    if entry is not None:
+# A class member is formatted inside a stand-in class, which black leaves as the first line.
+_MEMBER_WRAPPER = "class _:\n"
+# Below this many lines of cache misses, starting worker processes costs more than it saves.
+_PARALLEL_LINES = 1500
+
+
+def _format_jobs(jobs: dict[str, tuple[str, str]], cache: Path | None) -> dict[str, str]:
+    done: dict[str, str] = {}
+    misses = []
+    for key, (source, name) in jobs.items():
+        entry = cache / key[:2] / key if cache is not None else None
+        if entry is not None:
+            try:
+                done[key] = entry.read_text(encoding="utf-8")
+                continue
+            except (OSError, UnicodeDecodeError):
+                pass
+        misses.append((key, source, name))
+    workers = _workers()
+    if workers > 1 and sum(source.count("\n") for _, source, _ in misses) >= _PARALLEL_LINES:
+        results = _format_in_parallel(misses, workers)
+    else:
+        results = _format_batch(misses)
+    for key, result in results:
+        if isinstance(result, GenerationFailed):
+            raise result
+        done[key] = result
+        if cache is not None:
+            _store(cache / key[:2] / key, result)
+    return done
+
+
+def _workers() -> int:
+    """Processes for formatting: `$CLIENTGEN_FORMAT_WORKERS`, else the cores this process may
+    use."""
+    configured = os.environ.get("CLIENTGEN_FORMAT_WORKERS", "")
+    if configured.isdigit():
+        return max(1, int(configured))
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _format_batch(batch: list[tuple[str, str, str]]) -> list[tuple[str, str | GenerationFailed]]:
+    results: list[tuple[str, str | GenerationFailed]] = []
+    for key, source, name in batch:
         try:
-            return entry.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            pass
-    result = format_source(text, name)
-    if entry is not None:
-        _store(entry, result)
-    return result
+            results.append((key, format_source(source, name)))
+        except GenerationFailed as failed:
+            results.append((key, failed))
+    return results
+
+
+def _format_in_parallel(misses: list[tuple[str, str, str]], workers: int
+                        ) -> list[tuple[str, str | GenerationFailed]]:
+    """Format on `workers` processes: the units, largest first, dealt into small batches so
+    the processes finish together."""
+    import concurrent.futures
+    import multiprocessing
+
+    ordered = sorted(misses, key=lambda job: -len(job[1]))
+    target = max(1, sum(len(job[1]) for job in ordered) // (workers * 8))
+    batches: list[list[tuple[str, str, str]]] = [[]]
+    size = 0
+    for job in ordered:
+        if size >= target:
+            batches.append([])
+            size = 0
+        batches[-1].append(job)
+        size += len(job[1])
+    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    results: list[tuple[str, str | GenerationFailed]] = []
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        for batch_results in pool.map(_format_batch, batches):
+            results.extend(batch_results)
+    return results
 
 
 def format_source(text: str, name: str) -> str:

@@ -6,6 +6,7 @@ JSON pointer afterwards, only when a diagnostic asks for one.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -44,6 +45,12 @@ class Document:
     line_offset: int = 0  # lines of the file before `text` (a Markdown page's prose)
     _yaml_root: Any = field(default=None, repr=False)
 
+    @functools.cached_property
+    def resolved_path(self) -> Path:
+        """The file's absolute, symlink-free path (computed once: resolving is a system call per
+        path component, and the resolver and builder key every reference by it)."""
+        return self.path.resolve()
+
     def line_of(self, pointer: str) -> int | None:
         """1-based line of the value at `pointer`, or of its nearest existing parent."""
         try:
@@ -63,6 +70,16 @@ class Document:
                         self.line_offset)
 
     def _yaml_line(self, tokens: list[str]) -> int | None:
+        found = _scan_block_yaml(self._text_lines, tokens)
+        if found is not None:
+            return found
+        return self._composed_line(tokens)
+
+    @functools.cached_property
+    def _text_lines(self) -> list[str]:
+        return self.text.split("\n")
+
+    def _composed_line(self, tokens: list[str]) -> int | None:
         if self._yaml_root is None:
             try:
                 self._yaml_root = yaml.compose(self.text, Loader=_BaseLoader)
@@ -89,6 +106,75 @@ class Document:
                 break
             node = child
         return int(line)
+
+
+# Finding a line by composing the whole YAML file costs seconds on a large spec; most specs are
+# plain block YAML, where the line of a pointer can be read off the text by indentation. The scan
+# gives up (None: compose instead) on anything it does not fully understand: flow collections,
+# anchors, aliases, tags, complex keys, escapes in quoted keys, tabs.
+_YAML_KEY = re.compile(
+    r"""(?:"([^"\\]*)"|'([^']*)'|([^\s#'"{}\[\]&*!|>?@`%,-][^#]*?|-[^\s#][^#]*?))[ ]*:(?:[ ]|$)""")
+_UNSURE = re.compile(r"[&*!?%@`{\[]|-[ ]+[&*!?{\[]|-$")
+
+
+def _scan_block_yaml(lines: list[str], tokens: list[str]) -> int | None:
+    """1-based line of the value at `tokens` in block-style YAML, or of its nearest existing
+    parent, as `Document._composed_line` finds it; None when the text is not plain enough."""
+
+    def significant(i: int) -> bool:
+        stripped = lines[i].lstrip(" ")
+        return bool(stripped) and not stripped.startswith("#")
+
+    def column(i: int) -> int:
+        return len(lines[i]) - len(lines[i].lstrip(" "))
+
+    n = len(lines)
+    lo = next((i for i in range(n) if significant(i)), None)
+    if lo is None or lines[lo].startswith(("---", "%")):
+        return None
+    hi, col = n, column(lo)  # the current node: lines [lo, hi), its entries at column `col`
+    line = lo + 1
+    for index, token in enumerate(tokens):
+        if _UNSURE.match(lines[lo], col):
+            return None
+        entries = []
+        for i in range(lo, hi):
+            if significant(i):
+                at = col if i == lo else column(i)
+                if at < col:
+                    return None
+                if at == col:
+                    entries.append(i)
+
+        if lines[lo].startswith("-", col):  # a block sequence: left to the composer
+            return None
+        found = -1
+        for i in entries:
+            if lines[i].startswith(("- ", "-\n"), col) or lines[i][col:] == "-":
+                continue  # an item of the sequence under the previous key, at its indentation
+            match = _YAML_KEY.match(lines[i], col)
+            if match is None:
+                return None
+            key = next(g for g in match.groups() if g is not None)
+            if key.rstrip() == token:
+                found, value = i, lines[i][match.end():]
+                break
+        if found < 0:
+            break
+        line = found + 1
+        end = next((j for j in entries if j > found), hi)
+        value = value.strip()
+        if value and not value.startswith("#"):
+            if value[0] in "&*!{[":
+                return None
+            break  # a scalar: the tokens that remain find nothing below it
+        if index == len(tokens) - 1:
+            break
+        following = next((j for j in range(found + 1, end) if significant(j)), None)
+        if following is None or column(following) <= col:
+            return None if following is not None else line
+        lo, hi, col = following, end, column(following)
+    return line
 
 
 def load_document(path: Path, display_name: str | None = None) -> Document:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from . import __version__, ir
+from . import __version__, freshness, ir
 from .build import build_api
 from .diagnostics import Reporter
 from .format import format_files
@@ -32,13 +32,26 @@ class Options:
     strict: bool = False
     validate: bool = True
     overlays: tuple[Path, ...] = ()
+    # openapi-spec-validator takes 8-10 s on the large specs (GitHub, OpenAI, Stripe): above this
+    # size it runs only under --strict or `clientgen validate` (full=True), and an info says so.
+    full_validation: bool = False
+
+    def key(self) -> str:
+        """What of the options decides the output (recorded in the manifest for `check`)."""
+        return f"strict={self.strict} validate={self.validate} full={self.full_validation}"
+
+
+VALIDATE_LIMIT = 1_000_000  # characters of spec text
 
 
 def build_ir(
     spec_paths: Path | Sequence[Path], package: str | None, reporter: Reporter,
     options: Options = Options(), display_names: Sequence[str] | None = None,
+    inputs: list[Path] | None = None,
 ) -> ir.Api:
-    """Every stage up to the IR: load (and merge pages) → overlays → resolve → validate → build."""
+    """Every stage up to the IR: load (and merge pages) → overlays → resolve → validate → build.
+    The paths of every file read (pages, overlays, files reached by `$ref`) are added to
+    `inputs` when given."""
     reporter.strict = options.strict
     paths = [spec_paths] if isinstance(spec_paths, Path) else list(spec_paths)
     if isinstance(display_names, str):
@@ -52,9 +65,18 @@ def build_ir(
     family = check_version(spec, reporter)
     reporter.raise_if_errors()
     assert family is not None
+    if inputs is not None:
+        inputs.extend(dict.fromkeys([*paths, *options.overlays,
+                                     *(d.path for d in spec.documents.values())]))
     if options.validate:
-        validate(spec, family, reporter)
-        reporter.raise_if_errors()
+        size = sum(len(d.text) for d in spec.documents.values())
+        if size <= VALIDATE_LIMIT or options.strict or options.full_validation:
+            validate(spec, family, reporter)
+            reporter.raise_if_errors()
+        else:
+            reporter.info(spec.root.display_name, "", f"openapi-spec-validator skipped: the spec "
+                          f"is over {VALIDATE_LIMIT:,} characters (it takes seconds); run "
+                          "`clientgen validate` or use --strict for its findings")
     name = package or package_name_from_title(spec.root.data)
     sha256 = hashlib.sha256(document.text.encode("utf-8", "surrogatepass")).hexdigest()
     return build_api(spec, family, reporter, name, sha256)
@@ -66,12 +88,16 @@ def generate_package(
 ) -> tuple[str, dict[str, str]]:
     """(package name, {relative path: text}) for the spec (or pages of one spec)."""
     names = [display_name] if isinstance(display_name, str) else display_name
-    api = build_ir(spec_paths, package, reporter, options, names)
+    inputs: list[Path] = []
+    api = build_ir(spec_paths, package, reporter, options, names, inputs)
     header = header_line(api)
     files = {path: header + text if path.endswith(".py") else text
              for path, text in format_files(render_package(api), api.package).items()}
     files[SURFACE_FILE] = surface_text(build_surface(api))
-    files[MANIFEST] = manifest_text(files, __version__, api.spec_sha256)
+    roots = [spec_paths] if isinstance(spec_paths, Path) else list(spec_paths)
+    files[MANIFEST] = manifest_text(files, __version__, api.spec_sha256,
+                                    freshness.fingerprint(roots, inputs, options.overlays,
+                                                          options.key()))
     return api.package, files
 
 

@@ -54,8 +54,8 @@ class ResolvedSpec:
 
     def __init__(self, root: Document) -> None:
         self.root = root
-        self.root_dir = root.path.resolve().parent
-        self.documents: dict[Path, Document] = {root.path.resolve(): root}
+        self.root_dir = root.resolved_path.parent
+        self.documents: dict[Path, Document] = {root.resolved_path: root}
         self._targets: dict[tuple[Path, str], Located] = {}
 
     def document_named(self, display_name: str) -> Document | None:
@@ -66,13 +66,13 @@ class ResolvedSpec:
 
     def target(self, ref: str, document: Document) -> Located:
         """The value a `$ref` found in `document` points to (checked by `resolve_refs`)."""
-        return self._targets[(document.path.resolve(), ref)]
+        return self._targets[(document.resolved_path, ref)]
 
     def follow(self, located: Located) -> Located:
         """Follow `$ref`s until a value that is not a reference (for non-schema objects)."""
         seen: set[tuple[Path, str]] = set()
         while isinstance(located.value, dict) and isinstance(located.value.get("$ref"), str):
-            key = (located.document.path.resolve(), located.value["$ref"])
+            key = (located.document.resolved_path, located.value["$ref"])
             if key in seen:
                 break  # reported by resolve_refs as a cycle
             seen.add(key)
@@ -89,7 +89,7 @@ def resolve_refs(root: Document, reporter: Reporter) -> ResolvedSpec:
     while pending:
         document = pending.pop()
         for ref, pointer in _find_refs(document.data):
-            key = (document.path.resolve(), ref)
+            key = (document.resolved_path, ref)
             if key in spec._targets:
                 continue
             target = _resolve_one(spec, document, ref, pointer, reporter, pending)
@@ -125,7 +125,7 @@ def _resolve_one(
         if relative.startswith(("/", "\\")) or (len(relative) > 1 and relative[1] == ":"):
             refuse("absolute paths are not followed; only files inside the spec's folder are")
             return None
-        path = (document.path.resolve().parent / relative).resolve()
+        path = (document.resolved_path.parent / relative).resolve()
         if not path.is_relative_to(spec.root_dir):
             refuse("points outside the spec's folder; only files inside it are followed")
             return None
@@ -213,7 +213,7 @@ def _report_ref_cycles(spec: ResolvedSpec, reporter: Reporter) -> None:
         seen = {(path, ref)}
         current = target
         while isinstance(current.value, dict) and isinstance(current.value.get("$ref"), str):
-            key = (current.document.path.resolve(), current.value["$ref"])
+            key = (current.document.resolved_path, current.value["$ref"])
             if key in seen:
                 if frozenset(seen) in reported:
                     break
@@ -234,7 +234,7 @@ def resolve_extra_ref(
 ) -> Located | None:
     """Resolve a reference that is not a `$ref` key (a discriminator mapping value), under the
     same rules as every other reference."""
-    key = (document.path.resolve(), ref)
+    key = (document.resolved_path, ref)
     if key not in spec._targets:
         pending: list[Document] = []
         target = _resolve_one(spec, document, ref, pointer, reporter, pending)
@@ -242,7 +242,7 @@ def resolve_extra_ref(
             return None
         for loaded in pending:
             for nested_ref, nested_pointer in _find_refs(loaded.data):
-                nested_key = (loaded.path.resolve(), nested_ref)
+                nested_key = (loaded.resolved_path, nested_ref)
                 if nested_key not in spec._targets:
                     nested = _resolve_one(spec, loaded, nested_ref, nested_pointer, reporter,
                                           pending)

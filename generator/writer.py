@@ -16,14 +16,18 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 MANIFEST = ".clientgen-manifest.json"
 
 
-def manifest_text(files: dict[str, str], generator_version: str, spec_sha256: str) -> str:
+def manifest_text(files: dict[str, str], generator_version: str, spec_sha256: str,
+                  fingerprint: dict[str, Any]) -> str:
+    """The manifest: the sha256 of every generated file and what produced them
+    (`generator.freshness`)."""
     entries = {path: hashlib.sha256(text.encode()).hexdigest() for path, text in sorted(files.items())}
     document = {"generator": f"clientgen {generator_version}", "spec_sha256": spec_sha256,
-                "files": entries}
+                "fingerprint": fingerprint, "files": entries}
     return json.dumps(document, indent=2, sort_keys=True) + "\n"
 
 

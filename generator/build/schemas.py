@@ -119,7 +119,7 @@ class SchemaConverter:
         located = [root.child("components", "schemas", key) for key in components["schemas"]]
         # Components keep their own names: claim them all before any inline schema is named.
         for target in located:
-            key = (target.document.path.resolve(), target.pointer)
+            key = (target.document.resolved_path, target.pointer)
             if not self._is_pure_ref(target.value):
                 self._claimed[key] = self._names.claim(class_name(self._schema_name(target)))
                 self._declarations[self._claimed[key]] = None  # keeps components first
@@ -172,7 +172,7 @@ class SchemaConverter:
 
     def named(self, target: Located) -> ir.TypeRef:
         """The type of a schema that has a name of its own (a component or another file)."""
-        key = (target.document.path.resolve(), target.pointer)
+        key = (target.document.resolved_path, target.pointer)
         if key in self._named:
             return self._named[key]
         schema = target.value
@@ -588,7 +588,7 @@ class SchemaConverter:
         visiting: set[SchemaKey],
     ) -> None:
         """Merge an object schema and its `allOf` members into one property set."""
-        key = (located.document.path.resolve(), located.pointer)
+        key = (located.document.resolved_path, located.pointer)
         if key in visiting:
             return
         visiting.add(key)

@@ -11,12 +11,19 @@ import keyword
 import math
 from typing import Any
 
+# Literals are written the way black writes them (double quotes unless that needs more escapes,
+# no `+` in an exponent), so the formatter finds most code already settled (see `layout`).
+from black.numerics import format_scientific_notation
+from black.strings import normalize_string_quotes
 
-def string(value: str) -> str:
-    """A Python string literal whose value is exactly `value`."""
+
+def string(value: str, *, as_code: bool = True) -> str:
+    """A Python string literal whose value is exactly `value`: as black writes it in code, or
+    (`as_code=False`, for prose: docstrings, the README) as `repr` writes it."""
     if not isinstance(value, str):
         raise TypeError(f"expected str, got {type(value).__name__}")
-    return _ascii_safe(repr(value))
+    text = _ascii_safe(repr(value))
+    return normalize_string_quotes(text) if as_code else text
 
 
 def _ascii_safe(literal: str) -> str:
@@ -25,8 +32,8 @@ def _ascii_safe(literal: str) -> str:
     return literal.encode("ascii", "backslashreplace").decode("ascii")
 
 
-def literal(value: Any) -> str:
-    """A Python expression for a JSON value (defaults, enum values, examples)."""
+def literal(value: Any, *, as_code: bool = True) -> str:
+    """A Python expression for a JSON value (defaults, enum values, examples); see `string`."""
     if value is None or isinstance(value, bool):
         return repr(value)
     if isinstance(value, int):
@@ -34,14 +41,16 @@ def literal(value: Any) -> str:
     if isinstance(value, float):
         if math.isnan(value) or math.isinf(value):
             return f"float({string(repr(value))})"
-        return repr(value)
+        text = repr(value)
+        return format_scientific_notation(text) if "e" in text and as_code else text
     if isinstance(value, str):
-        return string(value)
+        return string(value, as_code=as_code)
     if isinstance(value, list):
-        return "[" + ", ".join(literal(v) for v in value) + "]"
+        return "[" + ", ".join(literal(v, as_code=as_code) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{string(str(k))}: {literal(v)}" for k, v in value.items()) + "}"
-    return string(str(value))
+        return "{" + ", ".join(f"{string(str(k), as_code=as_code)}: "
+                               f"{literal(v, as_code=as_code)}" for k, v in value.items()) + "}"
+    return string(str(value), as_code=as_code)
 
 
 def docstring(text: str) -> str:

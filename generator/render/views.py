@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import ir
+from . import wrap
 from .pysyntax import comment, docstring, identifier, literal, markdown_text, string
 from .types import TypeRenderer
 
@@ -157,7 +158,7 @@ class ViewBuilder:
                 annotation += " | None"
             notes = []
             if f.has_default:
-                notes.append(f"Default: {literal(f.default)}.")
+                notes.append(f"Default: {literal(f.default, as_code=False)}.")
             if f.read_only:
                 notes.append("Read-only: set by the server, never sent.")
             if f.write_only:
@@ -168,7 +169,7 @@ class ViewBuilder:
             default = "None" if not on_construct else ""
             if f.has_default and default:
                 # The server's default, as data: dataclasses.fields(Model)[i].metadata["default"].
-                default = f"_field(default=None, metadata={{'default': {literal(f.default)}}})"
+                default = f'_field(default=None, metadata={{"default": {literal(f.default)}}})'
             fields.append(FieldView(identifier(f.name), annotation, default,
                                     _doc_lines(f.description, " ".join(notes))))
             wire = string(f.wire_name)
@@ -179,16 +180,20 @@ class ViewBuilder:
             if f.read_only:
                 continue
             if not may_be_none:
-                encode_lines.append(f"result[{wire}] = {types.encode(f.type, value)}")
+                encode_lines.append(f"result[{wire}] = {_unparenthesized(types.encode(f.type, value))}")
             else:
                 encode_lines.append(f"if {value} is not None:")
-                encode_lines.append(f"    result[{wire}] = {types.encode(f.type, value)}")
+                encode_lines.append(
+                    f"    result[{wire}] = {_unparenthesized(types.encode(f.type, value))}")
                 if self._admits_null(f.type):
                     nullable_wires.append(wire)
                     encode_lines.append(f"elif {wire} in self.{NULLS_FIELD}:")
                     encode_lines.append(f"    result[{wire}] = None")
-        wire_names = "frozenset({" + ", ".join(string(f.wire_name) for f in model.fields) + "})" \
-            if model.fields else "frozenset()"
+        wire_names = "frozenset()"
+        if model.fields:
+            head = "_wire_names: _t.ClassVar[frozenset[str]] = "  # as in models.py.j2
+            wire_names = wrap.statement(head, wrap.call("frozenset", wrap.display(
+                "", "{", tuple(string(f.wire_name) for f in model.fields), "}")), 4)[len(head):]
         extra_annotation = f"dict[str, {types.annotation(model.extra_type)}]"
         extras = "_rt.extras(data, cls._wire_names)"
         if not types.is_identity(model.extra_type):
@@ -218,7 +223,7 @@ class ViewBuilder:
             wire_names=wire_names,
             decode_arguments=tuple(decode_arguments),
             encode_lines=tuple(encode_lines),
-            accepts=" and ".join(checks),
+            accepts=wrap.and_chain("return ", checks, 8)[len("return "):],
             keeps_nulls=bool(nullable_wires),
         )
 
@@ -256,7 +261,7 @@ class ViewBuilder:
             constant=self._constant(op),
             method=string(op.method),
             path_literal=string(op.path),
-            security="(" + "".join(string(s) + ", " for s in op.security) + ")",
+            security=_security_tuple([string(s) for s in op.security]),
             errors=errors,
             decoder=self._response_decoder(op.success),
             idempotency_header=string(op.idempotency_header) if op.idempotency_header else "None",
@@ -344,7 +349,8 @@ class ViewBuilder:
                 if not annotation.endswith("| None") and annotation != "_rt.JsonValue":
                     annotation += " | None"
                 optional_kw.append(f"{p.name}: {annotation} = None")
-            notes = f" Server default: {literal(p.default)}." if p.has_default else ""
+            notes = (f" Server default: {literal(p.default, as_code=False)}." if p.has_default
+                     else "")
             args_doc.append((p.name, (p.description or "").strip() + notes))
         if op.body is not None:
             annotation = types.annotation(op.body.type)
@@ -360,7 +366,7 @@ class ViewBuilder:
             "extra_headers: _t.Mapping[str, str] | None = None",
             "extra_query: _t.Mapping[str, object] | None = None",
         ]
-        call = [self._path_argument(op)]
+        call: list[wrap.Group | str] = [self._path_argument(op)]
         groups: dict[ir.ParamLocation, list[str]] = {
             ir.ParamLocation.QUERY: [], ir.ParamLocation.HEADER: [], ir.ParamLocation.COOKIE: []}
         for p in op.parameters:
@@ -373,7 +379,8 @@ class ViewBuilder:
                                        (ir.ParamLocation.HEADER, "headers"),
                                        (ir.ParamLocation.COOKIE, "cookies")):
             if groups[location]:
-                call.append(f"{keyword_name}=(" + "".join(e + ", " for e in groups[location]) + ")")
+                call.append(wrap.display(f"{keyword_name}=", "(", tuple(groups[location]), ")",
+                                         magic=True))
         if op.body is not None:
             call.append(f"body={op.body.name}")
         call.append("timeout=timeout")
@@ -392,20 +399,24 @@ class ViewBuilder:
             doc_parts.append("Returns the first page; iterate it for every item of every page.")
         doc_parts.append(f"`{op.method} {op.path}`")
         constant = self._constant(op)
-        request = f"{constant}.request({', '.join(call)})"
+        request = wrap.call(f"{constant}.request", *call)
         if op.page_classes is None:
             returns = self._returns(op.success)
             sync_returns, async_returns = returns, returns
-            sync_statement = f"return self._call({constant}, {request})"
-            async_statement = f"return await self._call({constant}, {request})"
+            sync_statement = wrap.statement(
+                "return ", wrap.call("self._call", constant, request), 8)
+            async_statement = wrap.statement(
+                "return await ", wrap.call("self._call", constant, request), 8)
             async_def = "async def"
         else:
             sync_page, async_page = op.page_classes
             item = self._page_item_annotation(op)
             sync_returns = sync_page
             async_returns = f"_rt.AsyncPaginator[{async_page}, {item}]"
-            sync_statement = f"return self._fetch_page({sync_page}.from_dict, {request}, (), frozenset())"
-            async_statement = f"return _rt.AsyncPaginator(self, {request}, {async_page}.from_dict)"
+            sync_statement = wrap.statement("return ", wrap.call(
+                "self._fetch_page", f"{sync_page}.from_dict", request, "()", "frozenset()"), 8)
+            async_statement = wrap.statement("return ", wrap.call(
+                "_rt.AsyncPaginator", "self", request, f"{async_page}.from_dict"), 8)
             async_def = "def"
         return OperationView(
             name=identifier(op.name),
@@ -457,7 +468,8 @@ class ViewBuilder:
             model = self._page_model(op)
             attribute = {f.wire_name: f.name for f in model.fields}
             item = self._page_item_annotation(op)
-            paging = _paging_expression(op.pagination, attribute, self._item_key(op))
+            paging = wrap.statement("_paging = ", _paging_expression(
+                op.pagination, attribute, self._item_key(op)), 4)[len("_paging = "):]
             has_request_id = "request_id" in attribute.values()
             for name, mixin, how in (
                 (op.page_classes[0], f"_rt.SyncPage[{item}]", "`for item in page`"),
@@ -531,13 +543,13 @@ def _example_value(t: ir.TypeRef, wire_name: str) -> str:
     core = ir.strip_nullable(t)
     if isinstance(core, ir.ScalarType):
         return {ir.Scalar.INT: "1", ir.Scalar.FLOAT: "1.0", ir.Scalar.BOOL: "True"}.get(
-            core.scalar, string(wire_name))
+            core.scalar, string(wire_name, as_code=False))
     return "..."
 
 
 def _paging_expression(
     pagination: ir.Pagination, attribute: dict[str, str], item_key: str | None
-) -> str:
+) -> wrap.Group:
     """The runtime paging strategy: response fields by attribute, parameters by wire name."""
 
     def attr(wire: str | None) -> str:
@@ -549,24 +561,46 @@ def _paging_expression(
     key = string(item_key) if item_key is not None else "None"
     match pagination:
         case ir.CursorPagination():
-            return (f"_rt.CursorPaging(items={attr(pagination.items_field)}, "
-                    f"next_cursor={attr(pagination.next_cursor_field)}, "
-                    f"cursor_param={wire(pagination.cursor_param)}, item_key={key})")
+            return wrap.call("_rt.CursorPaging", f"items={attr(pagination.items_field)}",
+                             f"next_cursor={attr(pagination.next_cursor_field)}",
+                             f"cursor_param={wire(pagination.cursor_param)}", f"item_key={key}")
         case ir.OffsetPagination():
-            return (f"_rt.OffsetPaging(items={attr(pagination.items_field)}, "
-                    f"offset_param={wire(pagination.offset_param)}, "
-                    f"limit_param={wire(pagination.limit_param)}, "
-                    f"total={attr(pagination.total_field)}, "
-                    f"page_size={attr(pagination.page_size_field)}, "
-                    f"offset={attr(pagination.offset_field)}, item_key={key})")
+            return wrap.call("_rt.OffsetPaging", f"items={attr(pagination.items_field)}",
+                             f"offset_param={wire(pagination.offset_param)}",
+                             f"limit_param={wire(pagination.limit_param)}",
+                             f"total={attr(pagination.total_field)}",
+                             f"page_size={attr(pagination.page_size_field)}",
+                             f"offset={attr(pagination.offset_field)}", f"item_key={key}")
         case ir.PageNumberPagination():
-            return (f"_rt.PageNumberPaging(items={attr(pagination.items_field)}, "
-                    f"page_param={wire(pagination.page_param)}, "
-                    f"total_pages={attr(pagination.total_pages_field)}, item_key={key})")
+            return wrap.call("_rt.PageNumberPaging", f"items={attr(pagination.items_field)}",
+                             f"page_param={wire(pagination.page_param)}",
+                             f"total_pages={attr(pagination.total_pages_field)}",
+                             f"item_key={key}")
         case ir.NextLinkPagination():
-            return (f"_rt.NextLinkPaging(items={attr(pagination.items_field)}, "
-                    f"next_link={attr(pagination.next_link_field)}, item_key={key})")
+            return wrap.call("_rt.NextLinkPaging", f"items={attr(pagination.items_field)}",
+                             f"next_link={attr(pagination.next_link_field)}", f"item_key={key}")
     raise AssertionError(pagination)
+
+
+def _unparenthesized(expression: str) -> str:
+    """`expression` without parentheses around the whole of it (black drops them on the right of
+    an assignment)."""
+    if not (expression.startswith("(") and expression.endswith(")")):
+        return expression
+    depth = 0
+    for index, char in enumerate(expression):
+        depth += 1 if char == "(" else -1 if char == ")" else 0
+        if depth == 0 and index < len(expression) - 1:
+            return expression
+    return expression[1:-1]
+
+
+def _security_tuple(names: list[str]) -> str:
+    """The tuple of an endpoint's security schemes, as black writes it after `security=`."""
+    if len(names) < 2:
+        return "(" + "".join(n + "," for n in names) + ")"
+    return wrap.statement("security=", wrap.display("", "(", tuple(names), ")", magic=True),
+                          4)[len("security="):]
 
 
 def types_decoder(types: TypeRenderer, t: ir.TypeRef | None) -> str:

@@ -1,0 +1,130 @@
+"""The fast paths give the bytes of the slow ones: units vs black on whole files, parallel vs
+serial formatting, the freshness stamp vs a full check, the YAML line scan vs composing."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import black
+import pytest
+
+from generator import format as fmt
+from generator import freshness, pipeline
+from generator.diagnostics import Reporter, pointer_join, pointer_tokens
+from generator.loader import _scan_block_yaml, load_document
+
+ROOT = Path(__file__).resolve().parents[1]
+SPECS = sorted((ROOT / "specs").glob("*.yaml"))
+MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=100)
+
+
+def _raw_files(spec: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    captured: dict[str, str] = {}
+
+    def keep(files: dict[str, str], package: str) -> dict[str, str]:
+        captured.update(files)
+        return files
+
+    monkeypatch.setattr(pipeline, "format_files", keep)
+    pipeline.generate_package(spec, "pkg", Reporter(), pipeline.Options(validate=False))
+    monkeypatch.undo()
+    return captured
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.stem)
+def test_units_give_what_black_gives_for_the_whole_file(
+        spec: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(tmp_path))
+    raw = _raw_files(spec, monkeypatch)
+    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(tmp_path))
+    formatted = fmt.format_files(raw, "pkg")
+    for path, text in raw.items():
+        if path.endswith(".py"):
+            assert formatted[path] == black.format_str(text, mode=MODE), path
+
+
+def test_parallel_formatting_gives_the_same_bytes(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    raw = _raw_files(ROOT / "specs" / "depicta.yaml", monkeypatch)
+    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", "")
+    monkeypatch.setenv("CLIENTGEN_FORMAT_WORKERS", "1")
+    serial = fmt.format_files(raw, "pkg")
+    monkeypatch.setenv("CLIENTGEN_FORMAT_WORKERS", "2")
+    monkeypatch.setattr(fmt, "_PARALLEL_LINES", 0)
+    assert fmt.format_files(raw, "pkg") == serial
+    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(tmp_path))
+    assert fmt.format_files(raw, "pkg") == serial  # cold cache
+    assert fmt.format_files(raw, "pkg") == serial  # warm cache
+
+
+def test_manifest_fingerprint_follows_every_input(monkeypatch: pytest.MonkeyPatch,
+                                                 tmp_path: Path) -> None:
+    from generator.cli import main
+
+    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(tmp_path / "cache"))
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(ROOT / "specs" / "krea.yaml", project / "krea.yaml")
+    (project / "pyproject.toml").write_text(
+        '[tool.clientgen]\noutput = "out"\n[tool.clientgen.providers.krea]\n'
+        'spec = "krea.yaml"\npackage = "krea"\n')
+    config = str(project / "pyproject.toml")
+    package = project / "out" / "krea"
+    spec = project / "krea.yaml"
+    options = pipeline.Options().key()
+    assert main(["generate", "--config", config]) == 0
+    assert freshness.is_fresh(package, [spec], [], options)
+    assert not freshness.is_fresh(package, [spec], [], pipeline.Options(strict=True).key())
+    assert not freshness.is_fresh(package, [spec], [project / "overlay.yaml"], options)
+    assert main(["check", "--config", config]) == 0
+    # the manifest travels with the tree: a copy (a fresh clone) is fresh with no cache at all
+    clone = tmp_path / "clone"
+    shutil.copytree(project, clone)
+    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(tmp_path / "empty-cache"))
+    assert freshness.is_fresh(clone / "out" / "krea", [clone / "krea.yaml"], [], options)
+    # a generated file edited by hand: not fresh, and the full check says stale
+    models = package / "models.py"
+    original = models.read_text()
+    models.write_text(original + "# edited\n")
+    assert not freshness.is_fresh(package, [spec], [], options)
+    assert main(["check", "--config", config]) == 1
+    models.write_text(original)
+    assert freshness.is_fresh(package, [spec], [], options)
+    # the spec changed: not fresh
+    spec.write_text(spec.read_text() + "\n# a comment changes the bytes\n")
+    assert not freshness.is_fresh(package, [spec], [], options)
+    assert main(["check", "--config", config]) == 1
+    # the generator changed: another fingerprint
+    assert main(["generate", "--config", config]) == 0
+    assert freshness.is_fresh(package, [spec], [], options)
+    monkeypatch.setattr(freshness, "generator_fingerprint", lambda: "another generator")
+    assert not freshness.is_fresh(package, [spec], [], options)
+
+
+def _pointers(data: object, pointer: str = "") -> list[str]:
+    found = [pointer]
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += _pointers(value, pointer_join(pointer, str(key)))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found += _pointers(value, pointer_join(pointer, index))
+    return found
+
+
+@pytest.mark.parametrize("spec", SPECS + sorted((ROOT / "tests" / "broken").glob("*.yaml")),
+                         ids=lambda p: p.stem)
+def test_yaml_line_scan_agrees_with_composing(spec: Path) -> None:
+    try:
+        document = load_document(spec)
+    except Exception:  # noqa: BLE001 - broken specs that do not load have no lines to find
+        pytest.skip("does not load")
+    pointers = _pointers(document.data)
+    random.Random(0).shuffle(pointers)
+    for pointer in pointers[:400] + [p + "/missing" for p in pointers[:50]]:
+        tokens = pointer_tokens(pointer)
+        fast = _scan_block_yaml(document._text_lines, tokens)
+        if fast is not None:
+            assert fast == document._composed_line(tokens), pointer
