@@ -46,17 +46,20 @@ def cache_dir() -> Path | None:
     return Path(base) / "clientgen" / "black"
 
 
-def format_files(files: dict[str, str], package: str) -> dict[str, str]:
+def format_files(files: dict[str, str], package: str,
+                 verbatim: frozenset[str] = frozenset()) -> dict[str, str]:
     """Every `.py` file as black formats it, through units (`generator.layout`): the units the
     renderer already laid out as black would are kept; the others are formatted one by one
     through the cache, on every core when there are many. The bytes are the same whichever
-    path a unit takes, cache or black, one process or several."""
+    path a unit takes, cache or black, one process or several. The files named in `verbatim`
+    are rendered from a template that is already black's output whatever the spec (the tests
+    hold it to that) and are kept as they are."""
     cache = cache_dir()
     plans: dict[str, list[tuple[str, str, int]]] = {}  # path -> (before, text or key, depth)
     jobs: dict[str, tuple[str, str]] = {}  # key -> (source for black, file name)
     formatted: dict[str, str] = {}
     for path, text in files.items():
-        if not path.endswith(".py"):
+        if not path.endswith(".py") or path in verbatim:
             formatted[path] = text
             continue
         plan = plans[path] = []
@@ -64,7 +67,7 @@ def format_files(files: dict[str, str], package: str) -> dict[str, str]:
             if unit.settled:
                 plan.append((unit.before, unit.text, -1))
                 continue
-            source = unit.text if unit.depth == 0 else _MEMBER_WRAPPER + unit.text
+            source = _WRAPPERS[unit.depth] + unit.text
             key = hashlib.sha256(_KEY_PREFIX + source.encode("utf-8")).hexdigest()
             jobs.setdefault(key, (source, f"{package}/{path}"))
             plan.append((unit.before, key, unit.depth))
@@ -76,14 +79,15 @@ def format_files(files: dict[str, str], package: str) -> dict[str, str]:
             if depth < 0:
                 pieces.append(text_or_key)
             else:
-                result = done[text_or_key]
-                pieces.append(result if depth == 0 else result[len(_MEMBER_WRAPPER):])
+                pieces.append(done[text_or_key][len(_WRAPPERS[depth]):])
         formatted[path] = "".join(pieces)
     return {path: formatted[path] for path in files}
 
 
-# A class member is formatted inside a stand-in class, which black leaves as the first line.
+# A class member is formatted inside a stand-in class, a statement of a method inside a
+# stand-in method; black leaves their lines as they are, first in its output.
 _MEMBER_WRAPPER = "class _:\n"
+_WRAPPERS = ("", _MEMBER_WRAPPER, _MEMBER_WRAPPER + "    def _(self):\n")
 # Below this many lines of cache misses, starting worker processes costs more than it saves.
 _PARALLEL_LINES = 1500
 

@@ -15,7 +15,7 @@ Only what the renderer emits needs to be understood here: strings are `"…"`, `
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from black.strings import fix_multiline_docstring, normalize_string_quotes
 
@@ -32,7 +32,7 @@ class Unit:
 
     text: str  # the unit's lines, each ending in a newline; no blank lines at either end
     before: str  # the blank lines that precede it
-    depth: int  # 0 for a top-level statement, 1 for a member of a class
+    depth: int  # 0 a top-level statement, 1 a member of a class, 2 a statement of a method
     settled: bool  # black would leave `text` as it is
 
 
@@ -99,11 +99,12 @@ def _scan(lines: list[str]) -> list[_Line] | None:
     return scanned
 
 
-def split_units(text: str, line_length: int, member_split_lines: int = 200) -> list[Unit]:
+def split_units(text: str, line_length: int, member_split_lines: int = 40) -> list[Unit]:
     """`text` (a whole module) as units; joining `before + text` of every unit gives it back.
 
     A class of more than `member_split_lines` lines is split into its header and one unit per
-    method, so one long line in a large client class does not send the whole class to black."""
+    statement of its body (a field, a method), so one long line in a large class does not send
+    the whole class to black."""
     lines = text.splitlines(keepends=True)
     scanned = _scan(lines)
     if scanned is None or not text.endswith("\n") or not text.strip():
@@ -114,19 +115,38 @@ def split_units(text: str, line_length: int, member_split_lines: int = 200) -> l
                               len(lines)):
         before = "".join(lines[previous_end:first])
         previous_end = end
-        if (end - first > member_split_lines and scanned[first].text.startswith("class ")
-                and scanned[first].code_end == ":"):
-            methods = [i for i in _statement_starts(scanned, 4, first + 1, end)
-                       if scanned[i].text.startswith(("def ", "async def ", "@"), 4)]
+        header = next((i for i in range(first, end) if not scanned[i].text.startswith("@")),
+                      first)
+        if (end - first > member_split_lines and scanned[header].text.startswith("class ")
+                and scanned[header].code_end == ":"):
+            # every statement of the body its own unit, the class line (and its decorators and
+            # docstring) with the first
+            methods = _statement_starts(scanned, 4, header + 1, end)[1:]
             if methods:
                 inner_end = first
                 for index, (start, stop) in enumerate(
                         _ranges(methods, scanned, first, end, keep_head=True)):
-                    units.append(Unit("".join(lines[start:stop]),
-                                      before if index == 0 else "".join(lines[inner_end:start]),
-                                      0 if index == 0 else 1,
-                                      _settled(scanned, start, stop, line_length)))
+                    gap = before if index == 0 else "".join(lines[inner_end:start])
                     inner_end = stop
+                    signature_end = next((i for i in range(start, stop)
+                                          if scanned[i].indent == 4 and scanned[i].code_end == ":"
+                                          and not scanned[i].in_string), stop)
+                    body = _statement_starts(scanned, 8, signature_end + 1, stop)[1:]
+                    if (index and stop - start > member_split_lines and body
+                            and scanned[start].text.startswith(("def ", "async def "), 4)):
+                        # a long method: one unit per statement of its body
+                        ranges = _ranges(body, scanned, start, stop, keep_head=True)
+                        inner = start
+                        for number, (low, high) in enumerate(ranges):
+                            units.append(Unit(
+                                "".join(lines[low:high]),
+                                gap if number == 0 else "".join(lines[inner:low]),
+                                1 if number == 0 else 2,
+                                _settled(scanned, low, high, line_length)))
+                            inner = high
+                        continue
+                    units.append(Unit("".join(lines[start:stop]), gap, 0 if index == 0 else 1,
+                                      _settled(scanned, start, stop, line_length)))
                 continue
         units.append(Unit("".join(lines[first:end]), before, 0,
                           _settled(scanned, first, end, line_length)))
@@ -177,21 +197,32 @@ _BRACKET_DEPTH = str.maketrans({"(": "(", "[": "(", "{": "(", ")": ")", "]": ")"
 
 @dataclass(slots=True)
 class _Frame:
-    """A bracket left open at the end of a line."""
+    """A bracket left open at the end of a line, and the elements of its body so far."""
 
     line: int  # the line that opened it
     indent: int
-    kind: str = ""  # "exploded" (one element per line, each with its comma) or "joined"
-    body: int = 0  # body lines so far
+    elements: int = 0  # elements ended by their comma
+    current: list[int] = field(default_factory=list)  # lines of the element being read
+
+
+# Operators black splits a bracket's body before, one operand per line: a chain's lines after
+# the first start with one of these, all of one kind (`if`/`else` a conditional, `for`/`if` a
+# comprehension), and no line holds another operator of that priority or a higher one.
+_CHAIN_KINDS = (("+ ",), ("and ",), ("if ", "else "), ("for ", "if "))
+_HIGHER = {("+ ",): (" + ", " if ", " else ", " for ", " and ", " or "),
+           ("and ",): (" and ", " or ", " if ", " else ", " for "),
+           ("if ", "else "): (" if ", " else ", " for "),
+           ("for ", "if "): (" for ",)}
 
 
 def _settled(scanned: list[_Line], first: int, last: int, line_length: int) -> bool:
     """Whether black leaves lines [first, last) as they are (see the module docstring).
 
-    Code lines fit, and a bracket left open at the end of a line is either exploded (one element
-    per line, each ending in a comma) or holds one joined body line, or a chain of `and`
-    operands one per line, that would not fit joined to its opening and closing lines; its
-    closing bracket starts a line at the opening line's indentation."""
+    Code lines fit, and a bracket left open at the end of a line is exploded (its elements one
+    per line, each ending in a comma) or holds one joined element that would not fit joined to
+    its opening and closing lines. An element may be a chain split before its operators
+    (`_CHAIN_KINDS`) that would not fit on one line. A closing bracket starts a line at the
+    opening line's indentation."""
     frames: list[_Frame] = []
     for i in range(first, last):
         line = scanned[i]
@@ -207,59 +238,108 @@ def _settled(scanned: list[_Line], first: int, last: int, line_length: int) -> b
             rest = _top_level_commas(code[1:])
             if rest < 0 or not frames or frames[-1].indent != line.indent or code[-1] in "([{":
                 return False
-            frame = frames.pop()
-            if frame.kind == "exploded":
-                if scanned[_previous_code(scanned, i)].code_end != ",":
+            if not _closed_well(scanned, frames.pop(), i, line_length):
+                return False
+            if not frames:
+                if rest:
                     return False
-            elif frame.kind == "joined":
-                opener = scanned[frame.line]
-                body = " ".join(scanned[j].code for j in range(frame.line + 1, i)
-                                if scanned[j].code)
-                head = opener.text.rstrip()
-                if head.endswith(" ("):  # parentheses black adds only to split a line
-                    joined = len(head) - 1 + len(body)
-                else:
-                    joined = len(head) + len(body) + len(code)
-                if joined <= line_length:
+            elif code.endswith(",") and rest == 1:
+                if not _end_element(frames[-1], scanned, line_length):
                     return False
-            else:
+            elif rest or len(code) != 1:
                 return False
-            if frames and not (code.endswith(",") and rest == 1):
-                return False
-            if not frames and rest:
-                return False
-            if frames:
-                _element(frames[-1], ",")
             continue
+        if frames and line.indent != frames[-1].indent + 4:
+            return False
         if commas < 0 and code[-1] in "([{" and _top_level_commas(code[:-1]) >= 0:
-            if frames and _element(frames[-1], code) is False:
-                return False
+            if frames:
+                frames[-1].current.append(i)
             frames.append(_Frame(i, line.indent))
             continue
         if commas < 0:
             return False
         if frames:
-            if _element(frames[-1], code) is False:
+            frames[-1].current.append(i)
+            if code.endswith(","):
+                if commas != 1 or not _end_element(frames[-1], scanned, line_length):
+                    return False
+            elif commas:
                 return False
         elif commas and code.endswith(","):
             return False  # a bare tuple with a trailing comma: leave it to black
     return not frames
 
 
-def _element(frame: _Frame, code: str) -> bool | None:
-    """Account for one body line of `frame`; False when it breaks the frame's shape."""
-    frame.body += 1
-    if code.endswith(","):
-        if frame.kind == "joined" or _top_level_commas(code) != 1:
+def _end_element(frame: _Frame, scanned: list[_Line], line_length: int) -> bool:
+    """An element of an exploded bracket ended with its comma: one line, or a chain that does
+    not fit on one."""
+    lines, frame.current = frame.current, []
+    frame.elements += 1
+    return len(lines) == 1 or _chain_needed(scanned, lines, line_length)
+
+
+def _closed_well(scanned: list[_Line], frame: _Frame, close: int, line_length: int) -> bool:
+    if frame.current:  # an element without a comma: the joined body of a bracket
+        if frame.elements:
             return False
-        frame.kind = "exploded"
-        return None
-    if frame.kind == "exploded":
-        return False if code[-1] not in "([{" else None
-    if frame.body > 1 and not code.startswith("and "):
+        lines = frame.current
+        if len(lines) > 1 and not _chain_needed(scanned, lines, line_length):
+            return False
+        opener = scanned[frame.line]
+        body = " ".join(scanned[j].text.strip() for j in range(frame.line + 1, close)
+                        if scanned[j].code)  # the text: `code` has its strings emptied
+        head = opener.text.rstrip()
+        if head.endswith(" ("):  # parentheses black adds only to split a line
+            joined = len(head) - 1 + len(body)
+        else:
+            joined = len(head) + len(body) + len(scanned[close].code)
+        return joined > line_length
+    return frame.elements > 0
+
+
+def _chain_op(code: str) -> str | None:
+    return next((op for kind in _CHAIN_KINDS for op in kind if code.startswith(op)), None)
+
+
+def _chain_needed(scanned: list[_Line], lines: list[int], line_length: int) -> bool:
+    """Lines (of one bracket body, at one indentation) are one chain: operands after operators
+    of one kind, no other operator of that priority or a higher one at the top level of a line;
+    and it would not fit joined on one line (taken as so when an operand holds a bracket split
+    of its own: that bracket was split because its line did not fit)."""
+    codes = [scanned[j].code for j in lines]
+    if codes[-1].endswith(","):
+        codes[-1] = codes[-1][:-1]
+    ops = [_chain_op(code) for code in codes[1:]]
+    if _chain_op(codes[0]) is not None or None in ops:
         return False
-    frame.kind = "joined"
-    return None
+    kind = next(k for k in _CHAIN_KINDS if ops[0] in k)
+    if ops[0] != kind[0] or any(op not in kind for op in ops):
+        return False
+    if kind == ("if ", "else ") and ops != ["if ", "else "]:
+        return False
+    for code in codes:
+        op = _chain_op(code)
+        rest = code[len(op):] if op else code
+        if any(_top_level_has(rest, word) for word in _HIGHER[kind]):
+            return False
+    if any(code[-1] in "([{" for code in codes):
+        return True
+    text = " ".join(scanned[j].text.strip() for j in lines)
+    return scanned[lines[0]].indent + len(text) > line_length
+
+
+def _top_level_has(code: str, word: str) -> bool:
+    if word not in code:
+        return False
+    depth = 0
+    for index, char in enumerate(code.translate(_BRACKET_DEPTH)):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif depth == 0 and char == word[0] and code.startswith(word, index):
+            return True
+    return False
 
 
 def _top_level_commas(code: str) -> int:
@@ -275,13 +355,6 @@ def _top_level_commas(code: str) -> int:
         elif char == "," and depth == 0:
             commas += 1
     return commas if depth == 0 else -1
-
-
-def _previous_code(scanned: list[_Line], i: int) -> int:
-    i -= 1
-    while i > 0 and not scanned[i].code:
-        i -= 1
-    return i
 
 
 def normalize_docstrings(text: str, line_length: int) -> str:

@@ -20,7 +20,7 @@ from .loader import load_document
 from .merge import merge_documents
 from .overlay import apply_overlays
 from .naming import snake_case
-from .render import header_line, render_package
+from .render import SPEC_INDEPENDENT_FILES, header_line, render_package
 from .resolver import resolve_refs
 from .surface import SURFACE_FILE, build_surface, surface_text
 from .validate import check_version, validate
@@ -92,7 +92,8 @@ def generate_package(
     api = build_ir(spec_paths, package, reporter, options, names, inputs)
     header = header_line(api)
     files = {path: header + text if path.endswith(".py") else text
-             for path, text in format_files(render_package(api), api.package).items()}
+             for path, text in format_files(render_package(api), api.package,
+                                                   SPEC_INDEPENDENT_FILES).items()}
     files[SURFACE_FILE] = surface_text(build_surface(api))
     roots = [spec_paths] if isinstance(spec_paths, Path) else list(spec_paths)
     files[MANIFEST] = manifest_text(files, __version__, api.spec_sha256,

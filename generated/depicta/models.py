@@ -157,14 +157,7 @@ class GenerationJob:
             ),
             status=data.get("status"),
             additional_properties=_rt.extras(data, cls._wire_names),
-            _explicit_nulls=_rt.null_keys(
-                data,
-                (
-                    "completed_at",
-                    "result",
-                    "started_at",
-                ),
-            ),
+            _explicit_nulls=_rt.null_keys(data, ("completed_at", "result", "started_at")),
         )
 
     def to_dict(self) -> dict[str, _t.Any]:

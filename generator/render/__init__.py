@@ -57,6 +57,11 @@ def header_line(api: ir.Api) -> str:
     return "# " + ViewBuilder(api).header_comment() + "\n"
 
 
+# Files whose text does not depend on the spec, kept by the formatter as rendered: the template
+# is black's output (tests/test_speed_paths.py compares every file with black's).
+SPEC_INDEPENDENT_FILES = frozenset({"_runtime.py"})
+
+
 def render_package(api: ir.Api) -> dict[str, str]:
     """The package's files without their header line (see `header_line`)."""
     views = ViewBuilder(api)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Callable
 
 from .. import ir
+from . import wrap
 from .pysyntax import identifier, literal
 
 _SCALAR_ANNOTATIONS = {
@@ -133,6 +134,42 @@ class TypeRenderer:
             case ir.UnionType(variants, discriminator):
                 return self._decode_union(variants, discriminator, src)
         raise AssertionError(t)
+
+    def decode_layout(self, t: ir.TypeRef, src: str) -> wrap.Group | wrap.Chain | str:
+        """`decode(t, src)` as a tree `wrap` can lay out as black would (the same text when
+        flat): a nullable value's conditional, a list's comprehension."""
+        if self.is_identity(t):
+            return src
+        match t:
+            case ir.NullableType(inner):
+                var = self._var()
+                return wrap.parenthesized("", wrap.Chain(
+                    ("None", f"({var} := {src}) is None", self.decode_layout(inner, var)),
+                    ("if", "else")))
+            case ir.ListType(item):
+                var = self._var()
+                return wrap.Group("", "[", (wrap.Chain(
+                    (self.decode(item, var), f"{var} in {src}"), ("for",)),), "]")
+        return self.decode(t, src)
+
+    def encode_layout(self, t: ir.TypeRef, src: str) -> wrap.Group | wrap.Chain | str:
+        """`encode(t, src)` as a tree `wrap` can lay out, for the right of an assignment (the
+        same text when flat, without parentheses around a conditional)."""
+        match t:
+            case ir.NullableType(inner):
+                encoded = self.encode(inner, src)
+                if encoded == src:
+                    return src
+                return wrap.Chain(("None", f"{src} is None", encoded), ("if", "else"))
+            case ir.ListType(item) if not self.is_identity(item):
+                var = self._var()
+                return wrap.Group("", "[", (wrap.Chain(
+                    (self.encode(item, var), f"{var} in {src}"), ("for",)),), "]")
+            case ir.ScalarType(scalar) if scalar in _SCALAR_ENCODERS:
+                function = _SCALAR_ENCODERS[scalar].removesuffix("({})")
+                if function != _SCALAR_ENCODERS[scalar] and "{" not in function:
+                    return wrap.call(function, src)
+        return self.encode(t, src)
 
     def _decode_union(
         self, variants: tuple[ir.TypeRef, ...], discriminator: ir.Discriminator | None,

@@ -56,7 +56,7 @@ class AliasView:
     name: str
     doc: str
     annotation: str  # a string literal holding the annotation
-    decode: str  # expression on `data`
+    decode: str  # the statement `result: Name = <expression on data>`, laid out
 
 
 @dataclass(frozen=True)
@@ -84,10 +84,13 @@ class OperationView:
     async_def: str  # "async def", or "def" for a paginated method (it returns a paginator)
     async_returns: str
     async_statement: str
+    raw_sync: str  # the `self.name = _rt.with_raw_response(...)` statement, laid out
+    raw_async: str
 
 
 @dataclass(frozen=True)
 class PageView:
+    header: str  # `class Name(Base, Mixin):` laid out
     name: str
     base: str  # the response model
     mixin: str  # _rt.SyncPage[...] or _rt.AsyncPage[...]
@@ -137,7 +140,8 @@ class ViewBuilder:
             name=identifier(alias.name),
             doc=_doc_lines(alias.description),
             annotation=string(self._models.annotation(alias.target)),
-            decode=self._models.decode(alias.target, "data"),
+            decode=wrap.assignment(f"result: {identifier(alias.name)}", _without_parentheses(
+                self._models.decode_layout(alias.target, "data")), 4),
         )
 
     def _model(self, model: ir.Model) -> ModelView:
@@ -175,16 +179,18 @@ class ViewBuilder:
             wire = string(f.wire_name)
             source = f"data[{wire}]" if on_read else f"data.get({wire})"
             decode_type = ir.nullable(f.type) if may_be_none else f.type
-            decode_arguments.append(f"{f.name}={types.decode(decode_type, source)}")
+            decode_arguments.append(wrap.element(
+                _keyword(f.name, types.decode_layout(decode_type, source)), 12))
             value = f"self.{f.name}"
             if f.read_only:
                 continue
             if not may_be_none:
-                encode_lines.append(f"result[{wire}] = {_unparenthesized(types.encode(f.type, value))}")
+                encode_lines.append(wrap.assignment(
+                    f"result[{wire}]", types.encode_layout(f.type, value), 8))
             else:
                 encode_lines.append(f"if {value} is not None:")
-                encode_lines.append(
-                    f"    result[{wire}] = {_unparenthesized(types.encode(f.type, value))}")
+                encode_lines.append("    " + wrap.assignment(
+                    f"result[{wire}]", types.encode_layout(f.type, value), 12))
                 if self._admits_null(f.type):
                     nullable_wires.append(wire)
                     encode_lines.append(f"elif {wire} in self.{NULLS_FIELD}:")
@@ -201,8 +207,9 @@ class ViewBuilder:
                       f" for _k, _x in {extras}.items()}}")
         decode_arguments.append(f"{model.extra_name}={extras}")
         if nullable_wires:
-            decode_arguments.append(
-                f"{NULLS_FIELD}=_rt.null_keys(data, ({''.join(w + ', ' for w in nullable_wires)}))")
+            decode_arguments.append(wrap.element(wrap.call(
+                f"{NULLS_FIELD}=_rt.null_keys", "data",
+                wrap.display("", "(", tuple(nullable_wires), ")")), 12))
         extra_encode = f"self.{model.extra_name}"
         if not types.is_identity(model.extra_type):
             extra_encode = (f"{{_k: {types.encode(model.extra_type, '_x')} for _k, _x in "
@@ -263,7 +270,7 @@ class ViewBuilder:
             path_literal=string(op.path),
             security=_security_tuple([string(s) for s in op.security]),
             errors=errors,
-            decoder=self._response_decoder(op.success),
+            decoder=_decoder_element(self._response_decoder(op.success)),
             idempotency_header=string(op.idempotency_header) if op.idempotency_header else "None",
             body_kind=string(op.body.kind.value) if op.body else string(""),
             content_type=string(op.body.content_type) if op.body else string(""),
@@ -366,7 +373,7 @@ class ViewBuilder:
             "extra_headers: _t.Mapping[str, str] | None = None",
             "extra_query: _t.Mapping[str, object] | None = None",
         ]
-        call: list[wrap.Group | str] = [self._path_argument(op)]
+        call: list[wrap.Group | wrap.Chain | str] = [self._path_argument(op)]
         groups: dict[ir.ParamLocation, list[str]] = {
             ir.ParamLocation.QUERY: [], ir.ParamLocation.HEADER: [], ir.ParamLocation.COOKIE: []}
         for p in op.parameters:
@@ -428,6 +435,10 @@ class ViewBuilder:
             async_def=async_def,
             async_returns=async_returns,
             async_statement=async_statement,
+            raw_sync=wrap.assignment(f"self.{identifier(op.name)}", wrap.call(
+                "_rt.with_raw_response", f"client.{identifier(op.name)}"), 8),
+            raw_async=wrap.assignment(f"self.{identifier(op.name)}", wrap.call(
+                "_rt.async_with_raw_response", f"client.{identifier(op.name)}"), 8),
         )
 
     # ---------------------------------------------------------------------------- pages
@@ -477,11 +488,13 @@ class ViewBuilder:
             ):
                 doc = (f"A page of `{op.name}`: the fields of `{model.name}`, `has_next_page()`, "
                        f"`next_page()`, `iter_pages()`, and {how} over every item of every page.")
-                views.append(PageView(identifier(name), f"_m.{identifier(model.name)}", mixin,
+                base = f"_m.{identifier(model.name)}"
+                header = wrap.statement("class ", wrap.call(identifier(name), base, mixin), 0)
+                views.append(PageView(header + ":", identifier(name), base, mixin,
                                       docstring(doc), paging, not has_request_id))
         return views
 
-    def _path_argument(self, op: ir.Operation) -> str:
+    def _path_argument(self, op: ir.Operation) -> wrap.Chain | str:
         """The request path: literal pieces of the template joined with encoded arguments."""
         path_params = {p.wire_name: p.name for p in op.parameters
                        if p.location is ir.ParamLocation.PATH}
@@ -500,7 +513,9 @@ class ViewBuilder:
             rest = rest[end + 1:]
         if rest:
             pieces.append(string(rest))
-        return " + ".join(pieces) if pieces else string("")
+        if len(pieces) > 1:
+            return wrap.Chain(tuple(pieces), ("+",) * (len(pieces) - 1))
+        return pieces[0] if pieces else string("")
 
     # --------------------------------------------------------------------------- readme
 
@@ -580,6 +595,33 @@ def _paging_expression(
             return wrap.call("_rt.NextLinkPaging", f"items={attr(pagination.items_field)}",
                              f"next_link={attr(pagination.next_link_field)}", f"item_key={key}")
     raise AssertionError(pagination)
+
+
+def _decoder_element(decoder: str) -> str:
+    """`decode=…` as an element of the endpoint's exploded call, laid out (without `decode=`)."""
+    if decoder.startswith("_rt.decode_json(") and decoder.endswith(")"):
+        laid = wrap.element(wrap.call("decode=_rt.decode_json", decoder[16:-1]), 4)
+        return laid.removeprefix("decode=")
+    return decoder
+
+
+def _without_parentheses(node: wrap.Group | wrap.Chain | str) -> wrap.Group | wrap.Chain | str:
+    """`node` without parentheses around the whole of it (black drops them on the right of an
+    assignment)."""
+    if isinstance(node, wrap.Group) and not node.prefix and node.opener == "(" \
+            and len(node.items) == 1 and not node.display and not node.magic:
+        return node.items[0]
+    return node
+
+
+def _keyword(name: str, value: wrap.Group | wrap.Chain | str) -> wrap.Group | str:
+    """`name=value` as a layout tree."""
+    if isinstance(value, str):
+        return f"{name}={value}"
+    if isinstance(value, wrap.Chain):
+        return f"{name}={value.flat()}"
+    return wrap.Group(f"{name}={value.prefix}", value.opener, value.items, value.closer,
+                      value.display, value.magic)
 
 
 def _unparenthesized(expression: str) -> str:

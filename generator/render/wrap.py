@@ -24,26 +24,54 @@ class Group:
 
     prefix: str
     opener: str
-    items: tuple[Group | str, ...]
+    items: tuple[Group | Chain | str, ...]
     closer: str
     display: bool = False  # a tuple/list/set/dict display: exploded one per line once split
     magic: bool = False  # written with a trailing comma: black keeps it exploded
 
     def flat(self) -> str:
-        inner = ", ".join(i if isinstance(i, str) else i.flat() for i in self.items)
+        inner = ", ".join(_flat(i) for i in self.items)
         if self.magic or self.display and self.opener == "(" and len(self.items) == 1:
             inner += ","  # a magic trailing comma, or a one-element tuple's
         return self.prefix + self.opener + inner + self.closer
 
     def has_magic(self) -> bool:
-        return self.magic or any(isinstance(i, Group) and i.has_magic() for i in self.items)
+        return self.magic or any(not isinstance(i, str) and i.has_magic() for i in self.items)
 
 
-def call(prefix: str, *items: Group | str) -> Group:
+@dataclass(frozen=True, slots=True)
+class Chain:
+    """`parts[0] ops[0] parts[1] ops[1] …`: operands joined by operators of one priority (`+`,
+    a conditional's `if`/`else`, a comprehension's `for`); black splits it before each operator,
+    one operand per line, when it is the body of a bracket and does not fit."""
+
+    parts: tuple[Group | Chain | str, ...]
+    ops: tuple[str, ...]
+
+    def flat(self) -> str:
+        pieces = [_flat(self.parts[0])]
+        for op, part in zip(self.ops, self.parts[1:]):
+            pieces.append(f"{op} {_flat(part)}")
+        return " ".join(pieces)
+
+    def has_magic(self) -> bool:
+        return any(not isinstance(p, str) and p.has_magic() for p in self.parts)
+
+
+def _flat(node: Group | Chain | str) -> str:
+    return node if isinstance(node, str) else node.flat()
+
+
+def call(prefix: str, *items: Group | Chain | str) -> Group:
     return Group(prefix, "(", items, ")")
 
 
-def display(prefix: str, opener: str, items: tuple[Group | str, ...], closer: str,
+def parenthesized(prefix: str, inner: Group | Chain | str) -> Group:
+    """`prefix(inner)`: parentheses around one expression (or a call with one argument)."""
+    return Group(prefix, "(", (inner,), ")")
+
+
+def display(prefix: str, opener: str, items: tuple[Group | Chain | str, ...], closer: str,
             magic: bool = False) -> Group:
     """A display; `magic` (a trailing comma) means nothing for a one-element tuple (black)."""
     return Group(prefix, opener, items, closer, display=True,
@@ -58,6 +86,42 @@ def statement(head: str, node: Group, indent: int) -> str:
     if lines is None:
         return head + node.flat()
     return "\n".join(lines)[indent:]
+
+
+def assignment(target: str, value: Group | Chain | str, indent: int) -> str:
+    """`target = value` at `indent` spaces, as black lays it out when it does not fit: split at
+    the value's own last bracket (a call, a list), or inside the parentheses black adds around a
+    conditional or a lone name; without the first line's indentation. The plain text when no
+    layout applies (the formatter then leaves the statement to black)."""
+    flat = f"{target} = {_flat(value)}"
+    if indent + len(flat) <= LINE_LENGTH:
+        return flat
+    if isinstance(value, Group):
+        if _flat(value).count("(") + _flat(value).count("[") > 2:
+            return flat  # brackets inside brackets: black's choices there are not modelled
+        if indent + len(f"{target} = {value.prefix}{value.opener}") <= LINE_LENGTH:
+            return statement(f"{target} = ", value, indent)
+        body = _lay_out(value, indent + 4, "")  # the head does not fit: inside parentheses
+        if body is None or indent + len(target) + 4 > LINE_LENGTH:
+            return flat
+        return "\n".join([f"{target} = (", *body, " " * indent + ")"])
+    if isinstance(value, Chain) and value.ops == ("if", "else") or \
+            isinstance(value, str) and value.replace(".", "").replace("_", "").isalnum():
+        body = _lay_out(value, indent + 4, "")
+        if body is None or indent + len(target) + 4 > LINE_LENGTH:
+            return flat
+        return "\n".join([f"{target} = (", *body, " " * indent + ")"])
+    return flat
+
+
+def element(node: Group | Chain | str, indent: int) -> str:
+    """`node` as one element of an exploded bracket at `indent` spaces (a line that ends with a
+    comma), laid out as black would; without the first line's indentation and without the final
+    comma (the template supplies both). The plain text when no layout applies."""
+    lines = _lay_out(node, indent, ",")
+    if lines is None:
+        return _flat(node)
+    return "\n".join(lines)[indent:-1]
 
 
 def and_chain(head: str, operands: list[str], indent: int) -> str:
@@ -76,7 +140,7 @@ def and_chain(head: str, operands: list[str], indent: int) -> str:
     return head + "(\n" + "\n".join(lines) + "\n" + " " * indent + ")"
 
 
-def _lay_out(node: Group | str, indent: int, trailer: str) -> list[str] | None:
+def _lay_out(node: Group | Chain | str, indent: int, trailer: str) -> list[str] | None:
     pad = " " * indent
     if isinstance(node, str):
         line = pad + node + trailer
@@ -85,12 +149,14 @@ def _lay_out(node: Group | str, indent: int, trailer: str) -> list[str] | None:
         line = pad + node.flat() + trailer
         if len(line) <= LINE_LENGTH:
             return [line]
+    if isinstance(node, Chain):
+        return _split_chain(node, indent, trailer)
     head = pad + node.prefix + node.opener
     if len(head) > LINE_LENGTH or not node.items:
         return None
     inner = " " * (indent + 4)
     body: list[str] | None
-    joined = ", ".join(i if isinstance(i, str) else i.flat() for i in node.items)
+    joined = ", ".join(_flat(i) for i in node.items)
     if not node.display and not node.has_magic() and len(inner + joined) <= LINE_LENGTH:
         body = [inner + joined]
     elif len(node.items) == 1 and not node.display and not node.magic:
@@ -105,3 +171,24 @@ def _lay_out(node: Group | str, indent: int, trailer: str) -> list[str] | None:
     if body is None:
         return None
     return [head, *body, pad + node.closer + trailer]
+
+
+def _split_chain(chain: Chain, indent: int, trailer: str) -> list[str] | None:
+    """One operand per line, each after its operator; an operand that is itself too long is
+    split at its own last bracket (black's right-hand split), the trailer on the last line."""
+    lines: list[str] = []
+    count = len(chain.parts)
+    for index, part in enumerate(chain.parts):
+        op = chain.ops[index - 1] + " " if index else ""
+        end = trailer if index == count - 1 else ""
+        if isinstance(part, str):
+            piece = _lay_out(op + part, indent, end)
+        elif isinstance(part, Group):
+            piece = _lay_out(Group(op + part.prefix, part.opener, part.items, part.closer,
+                                   part.display, part.magic), indent, end)
+        else:
+            return None  # a chain inside a chain has other priorities: left to black
+        if piece is None:
+            return None
+        lines.extend(piece)
+    return lines
