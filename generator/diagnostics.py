@@ -43,6 +43,9 @@ class GenerationFailed(Exception):
         super().__init__("\n".join(d.format() for d in diagnostics))
         self.diagnostics = diagnostics
 
+    def __reduce__(self) -> tuple[type[GenerationFailed], tuple[list[Diagnostic]]]:
+        return GenerationFailed, (self.diagnostics,)  # raised in a worker process, re-raised here
+
 
 class Source(Protocol):
     """A loaded document: where the value at a JSON pointer was written (file and line)."""

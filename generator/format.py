@@ -47,7 +47,8 @@ def cache_dir() -> Path | None:
 
 
 def format_files(files: dict[str, str], package: str,
-                 verbatim: frozenset[str] = frozenset()) -> dict[str, str]:
+                 verbatim: frozenset[str] = frozenset(), workers: int | None = None
+                 ) -> dict[str, str]:
     """Every `.py` file as black formats it, through units (`generator.layout`): the units the
     renderer already laid out as black would are kept; the others are formatted one by one
     through the cache, on every core when there are many. The bytes are the same whichever
@@ -71,7 +72,7 @@ def format_files(files: dict[str, str], package: str,
             key = hashlib.sha256(_KEY_PREFIX + source.encode("utf-8")).hexdigest()
             jobs.setdefault(key, (source, f"{package}/{path}"))
             plan.append((unit.before, key, unit.depth))
-    done = _format_jobs(jobs, cache)
+    done = _format_jobs(jobs, cache, workers or available_workers())
     for path, plan in plans.items():
         pieces = []
         for before, text_or_key, depth in plan:
@@ -92,7 +93,8 @@ _WRAPPERS = ("", _MEMBER_WRAPPER, _MEMBER_WRAPPER + "    def _(self):\n")
 _PARALLEL_LINES = 1500
 
 
-def _format_jobs(jobs: dict[str, tuple[str, str]], cache: Path | None) -> dict[str, str]:
+def _format_jobs(jobs: dict[str, tuple[str, str]], cache: Path | None, workers: int
+                 ) -> dict[str, str]:
     done: dict[str, str] = {}
     misses = []
     for key, (source, name) in jobs.items():
@@ -104,7 +106,6 @@ def _format_jobs(jobs: dict[str, tuple[str, str]], cache: Path | None) -> dict[s
             except (OSError, UnicodeDecodeError):
                 pass
         misses.append((key, source, name))
-    workers = _workers()
     if workers > 1 and sum(source.count("\n") for _, source, _ in misses) >= _PARALLEL_LINES:
         results = _format_in_parallel(misses, workers)
     else:
@@ -118,7 +119,7 @@ def _format_jobs(jobs: dict[str, tuple[str, str]], cache: Path | None) -> dict[s
     return done
 
 
-def _workers() -> int:
+def available_workers() -> int:
     """Processes for formatting: `$CLIENTGEN_FORMAT_WORKERS`, else the cores this process may
     use."""
     configured = os.environ.get("CLIENTGEN_FORMAT_WORKERS", "")

@@ -130,6 +130,8 @@ def _scan_block_yaml(lines: list[str], tokens: list[str]) -> int | None:
 
     n = len(lines)
     lo = next((i for i in range(n) if significant(i)), None)
+    if lo is not None and lines[lo].rstrip() == "---":  # a document start marker, alone
+        lo = next((i for i in range(lo + 1, n) if significant(i)), None)
     if lo is None or lines[lo].startswith(("---", "%")):
         return None
     hi, col = n, column(lo)  # the current node: lines [lo, hi), its entries at column `col`
@@ -163,6 +165,8 @@ def _scan_block_yaml(lines: list[str], tokens: list[str]) -> int | None:
             break
         line = found + 1
         end = next((j for j in entries if j > found), hi)
+        if end < hi and (lines[end].startswith(("- ", "-\n"), col) or lines[end][col:] == "-"):
+            return None  # a block sequence at its key's indentation: left to the composer
         value = value.strip()
         if value and not value.startswith("#"):
             if value[0] in "&*!{[":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import keyword
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -15,12 +16,12 @@ from typing import Sequence
 from . import __version__, freshness, ir
 from .build import build_api
 from .diagnostics import Reporter
-from .format import format_files
+from .format import available_workers, format_files
 from .loader import load_document
 from .merge import merge_documents
 from .overlay import apply_overlays
 from .naming import snake_case
-from .render import SPEC_INDEPENDENT_FILES, header_line, render_package
+from .render import FILE_ORDER, RENDER_PARTS, SPEC_INDEPENDENT_FILES, header_line, render_part
 from .resolver import resolve_refs
 from .surface import SURFACE_FILE, build_surface, surface_text
 from .validate import check_version, validate
@@ -92,14 +93,52 @@ def generate_package(
     api = build_ir(spec_paths, package, reporter, options, names, inputs)
     header = header_line(api)
     files = {path: header + text if path.endswith(".py") else text
-             for path, text in format_files(render_package(api), api.package,
-                                                   SPEC_INDEPENDENT_FILES).items()}
+             for path, text in _render_and_format(api).items()}
     files[SURFACE_FILE] = surface_text(build_surface(api))
     roots = [spec_paths] if isinstance(spec_paths, Path) else list(spec_paths)
     files[MANIFEST] = manifest_text(files, __version__, api.spec_sha256,
                                     freshness.fingerprint(roots, inputs, options.overlays,
                                                           options.key()))
     return api.package, files
+
+
+# Below this many declarations and operations, starting worker processes costs more than it saves.
+PARALLEL_RENDER_SIZE = 400
+_api_for_workers: ir.Api | None = None  # the IR, inherited by forked workers
+
+
+def _render_and_format(api: ir.Api) -> dict[str, str]:
+    """The package's files rendered and formatted: a large package's parts (`RENDER_PARTS`) on
+    two cores, each part in a forked worker that inherits the IR; the bytes are the same as in
+    one process (each part renders on its own, and formatting is per unit)."""
+    global _api_for_workers
+    size = len(api.declarations) + len(api.operations)
+    parts: list[dict[str, str]]
+    if size >= PARALLEL_RENDER_SIZE and available_workers() > 1 and hasattr(os, "fork"):
+        import concurrent.futures
+        import multiprocessing
+
+        _api_for_workers = api
+        try:
+            context = multiprocessing.get_context("fork")
+            with concurrent.futures.ProcessPoolExecutor(len(RENDER_PARTS),
+                                                        mp_context=context) as pool:
+                parts = list(pool.map(_render_part_in_worker, RENDER_PARTS))
+        finally:
+            _api_for_workers = None
+    else:
+        parts = [_format_part(api, part, None) for part in RENDER_PARTS]
+    files = {path: text for part in parts for path, text in part.items()}
+    return {path: files[path] for path in FILE_ORDER}
+
+
+def _render_part_in_worker(part: str) -> dict[str, str]:
+    assert _api_for_workers is not None
+    return _format_part(_api_for_workers, part, 1)  # the other core renders the other part
+
+
+def _format_part(api: ir.Api, part: str, workers: int | None) -> dict[str, str]:
+    return format_files(render_part(api, part), api.package, SPEC_INDEPENDENT_FILES, workers)
 
 
 def package_name_from_title(data: dict[str, object]) -> str:

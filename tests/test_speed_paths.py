@@ -24,12 +24,13 @@ MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=100)
 def _raw_files(spec: Path | list[Path], monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     captured: dict[str, str] = {}
 
-    def keep(files: dict[str, str], package: str,
-             verbatim: frozenset[str] = frozenset()) -> dict[str, str]:
+    def keep(files: dict[str, str], package: str, verbatim: frozenset[str] = frozenset(),
+             workers: int | None = None) -> dict[str, str]:
         captured.update(files)
         return files
 
     monkeypatch.setattr(pipeline, "format_files", keep)
+    monkeypatch.setattr(pipeline, "PARALLEL_RENDER_SIZE", 10**9)  # `keep` runs in this process
     pipeline.generate_package(spec, "pkg", Reporter(), pipeline.Options(validate=False))
     monkeypatch.undo()
     return captured
@@ -71,6 +72,16 @@ def test_units_give_what_black_gives_on_corpus_specs(
     for path, text in raw.items():
         if path.endswith(".py"):
             assert formatted[path] == black.format_str(text, mode=MODE), path
+
+
+def test_parallel_rendering_gives_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", "")
+    spec = ROOT / "specs" / "krea.yaml"
+    monkeypatch.setattr(pipeline, "PARALLEL_RENDER_SIZE", 10**9)
+    serial = pipeline.generate_package(spec, "pkg", Reporter(), pipeline.Options())
+    monkeypatch.setattr(pipeline, "PARALLEL_RENDER_SIZE", 0)
+    monkeypatch.setenv("CLIENTGEN_FORMAT_WORKERS", "2")
+    assert pipeline.generate_package(spec, "pkg", Reporter(), pipeline.Options()) == serial
 
 
 def test_parallel_formatting_gives_the_same_bytes(
@@ -142,7 +153,11 @@ def _pointers(data: object, pointer: str = "") -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("spec", SPECS + sorted((ROOT / "tests" / "broken").glob("*.yaml")),
+LARGE_GITHUB = CORPUS / "large" / "github-api.github.com.yaml"
+
+
+@pytest.mark.parametrize("spec", SPECS + sorted((ROOT / "tests" / "broken").glob("*.yaml"))
+                         + ([LARGE_GITHUB] if LARGE_GITHUB.exists() else []),
                          ids=lambda p: p.stem)
 def test_yaml_line_scan_agrees_with_composing(spec: Path) -> None:
     try:

@@ -62,16 +62,36 @@ def header_line(api: ir.Api) -> str:
 SPEC_INDEPENDENT_FILES = frozenset({"_runtime.py"})
 
 
+# The package's files in two parts that render independently (each part's names and
+# variables come from its own renderer), so a large package renders on two cores.
+RENDER_PARTS = ("models", "client")
+FILE_ORDER = ("__init__.py", "models.py", "client.py", "errors.py", "_runtime.py", "py.typed",
+              "README.md")
+
+
 def render_package(api: ir.Api) -> dict[str, str]:
     """The package's files without their header line (see `header_line`)."""
+    files: dict[str, str] = {}
+    for part in RENDER_PARTS:
+        files.update(render_part(api, part))
+    return {path: files[path] for path in FILE_ORDER}
+
+
+def render_part(api: ir.Api, part: str) -> dict[str, str]:
+    """The files of one of `RENDER_PARTS`."""
     views = ViewBuilder(api)
     title_doc = docstring(api.title)
-    enums, models, aliases = views.declarations()
     model_names = [d.name for d in api.declarations]
+    if part == "models":
+        enums, models, aliases = views.declarations()
+        return {"models.py": _render(
+            "models.py.j2", title_doc=title_doc, enums=enums, models=models,
+            aliases=aliases, exports=model_names,
+        )}
     operations = views.operations()
     page_names = [name for op in api.operations for name in (op.page_classes or ())]
     env_doc = docstring(f"`{api.env_prefix}_API_KEY`, `{api.env_prefix}_BASE_URL`")
-    files = {
+    return {
         "__init__.py": _render(
             "__init__.py.j2",
             doc=docstring("\n\n".join(filter(None, [api.title, api.description]))),
@@ -79,10 +99,6 @@ def render_package(api: ir.Api) -> dict[str, str]:
             page_names=page_names,
             all_names=["Client", "AsyncClient", "APIResponse", "JsonValue", "NOT_GIVEN",
                        "NotGiven", *ERROR_NAMES, *page_names, *model_names],
-        ),
-        "models.py": _render(
-            "models.py.j2", title_doc=title_doc, enums=enums, models=models,
-            aliases=aliases, exports=model_names,
         ),
         "client.py": _render(
             "client.py.j2", title_doc=title_doc, security=views.security(),
@@ -100,4 +116,3 @@ def render_package(api: ir.Api) -> dict[str, str]:
             examples=views.examples(),
         ),
     }
-    return files
