@@ -6,8 +6,10 @@
 
 "Cold" = an empty format cache (a fresh CLIENTGEN_CACHE_DIR per run) and a fresh output folder.
 openapi-python-client (0.29.1) and pydantic v2 are installed into their own virtualenv under
-benchmarks/.cache/ (not committed). Times are medians of --runs runs; memory is the peak RSS of
-the process tree (ru_maxrss of the children). Not part of the test suite.
+benchmarks/.cache/ (not committed). Times are medians of --runs runs, ours and theirs alternating;
+memory is the peak RSS of the largest process of the run (ru_maxrss from wait4). The decode table
+comes from benchmarks/decode.py. Not part of the test suite: these machines are shared and noisy,
+so read the ratios, measured side by side in one run.
 """
 
 from __future__ import annotations
@@ -64,9 +66,13 @@ def ours_cold(spec: Path, work: Path) -> tuple[float, float, int, Path]:
 
 
 def theirs_cold(opc: Path, spec: Path, work: Path) -> tuple[float, float, int, Path]:
+    """openapi-python-client with `literal_enums: true`: without it, it stops on GitHub's spec
+    (two enum values give the same Python name)."""
     out = Path(tempfile.mkdtemp(dir=work)) / "client"
+    config = work / "opc-config.yaml"
+    config.write_text("literal_enums: true\n")
     seconds, mb, code = timed([str(opc), "generate", "--path", str(spec), "--output-path",
-                               str(out), "--overwrite"], cwd=work)
+                               str(out), "--overwrite", "--config", str(config)], cwd=work)
     return seconds, mb, code, out
 
 
@@ -79,80 +85,137 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", nargs="*", help="substrings of spec names")
     parser.add_argument("--no-opc", action="store_true", help="ours alone")
+    parser.add_argument("--no-decode", action="store_true", help="skip the decode table")
     args = parser.parse_args()
     specs = sorted((ROOT / "specs").glob("*.yaml")) + sorted(LARGE.glob("*"))
     if args.only:
         specs = [s for s in specs if any(o in s.name for o in args.only)]
     opc = None if args.no_opc else ensure_opc()
     work = Path(tempfile.mkdtemp(prefix="clientgen-bench-"))
-    print("| spec | ours cold s | ours MB | theirs cold s | theirs MB | ratio | ours lines | "
-          "theirs lines | regen after 1-field change s |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    for spec in specs:
-        ours = [ours_cold(spec, work) for _ in range(args.runs)]
-        ok = [r for r in ours if r[2] == 0]
-        row = [spec.name]
-        row += [f"{median([r[0] for r in ok]):.2f}" if ok else f"fails ({ours[0][2]})",
-                f"{max((r[1] for r in ok), default=0):.0f}"]
-        theirs = []
-        if opc is not None:
-            theirs = [theirs_cold(opc, spec, work) for _ in range(args.runs)]
-            good = [r for r in theirs if r[2] == 0]
-            row += [f"{median([r[0] for r in good]):.2f}" if good else "fails",
-                    f"{max((r[1] for r in good), default=0):.0f}"]
-            row.append(f"{median([r[0] for r in good]) / median([r[0] for r in ok]):.1f}x"
-                       if good and ok else "-")
-        else:
-            row += ["-", "-", "-"]
-        row.append(str(lines_of(ok[0][3])) if ok else "-")
-        good = [r for r in theirs if r[2] == 0]
-        row.append(str(lines_of(good[0][3])) if good else "-")
-        row.append(f"{regeneration(spec, work):.2f}" if ok else "-")
-        print("| " + " | ".join(row) + " |", flush=True)
+    print(f"cold generate: median of {args.runs} runs each, ours and openapi-python-client "
+          "alternating; regeneration: median of the same number of runs, warm cache")
     print()
-    print(f"check on an unchanged tree (five providers, median of {max(args.runs, 5)}): "
-          f"{check_time(max(args.runs, 5)):.2f} s")
+    print("| spec | ours cold s | ours peak MB | opc cold s | opc peak MB | opc/ours | ours lines "
+          "| opc lines | regen after 1-field change s | regen/cold |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for spec in specs:
+        ours, theirs = [], []
+        for _ in range(args.runs):  # alternating, so machine noise falls on both alike
+            ours.append(ours_cold(spec, work))
+            if opc is not None:
+                theirs.append(theirs_cold(opc, spec, work))
+        ok = [r for r in ours if r[2] == 0]
+        good = [r for r in theirs if r[2] == 0]
+        ours_s = median([r[0] for r in ok])
+        theirs_s = median([r[0] for r in good])
+        row = [spec.name,
+               f"{ours_s:.2f}" if ok else f"fails ({ours[0][2]})",
+               f"{max((r[1] for r in ok), default=0):.0f}",
+               f"{theirs_s:.2f}" if good else ("fails" if theirs else "-"),
+               f"{max((r[1] for r in good), default=0):.0f}" if good else "-",
+               f"{theirs_s / ours_s:.1f}x" if good and ok else "-",
+               str(lines_of(ok[0][3])) if ok else "-",
+               str(lines_of(good[0][3])) if good else "-"]
+        if ok:
+            regen = median([regeneration(spec, work) for _ in range(args.runs)])
+            row += [f"{regen:.2f}", f"{regen / ours_s:.0%}"]
+        else:
+            row += ["-", "-"]
+        print("| " + " | ".join(row) + " |", flush=True)
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir()
+    print()
+    runs = max(args.runs, 5)
+    print(f"check on an unchanged tree, median of {runs}: five providers "
+          f"{check_time(ROOT, runs):.2f} s", end="")
+    github = LARGE / "github-api.github.com.yaml"
+    if github.exists():
+        project = github_project(github, work)
+        print(f"; GitHub REST {check_time(project, runs):.2f} s")
+    else:
+        print()
+    if not args.no_decode:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        import decode  # benchmarks/decode.py
+
+        print()
+        for line in decode.decode_table(max(args.runs, 5)):
+            print(line)
     shutil.rmtree(work, ignore_errors=True)
     return 0
 
 
+def _first_object(node: object) -> dict | None:
+    """The first schema with `properties` in the document (components first, then paths)."""
+    if isinstance(node, dict):
+        if isinstance(node.get("properties"), dict) and node["properties"]:
+            return node
+        for value in node.values():
+            found = _first_object(value)
+            if found is not None:
+                return found
+    elif isinstance(node, list):
+        for value in node:
+            found = _first_object(value)
+            if found is not None:
+                return found
+    return None
+
+
 def regeneration(spec: Path, work: Path) -> float:
-    """Warm cache: generate, add one field to the first component schema with properties,
-    generate again (timed). The first run loads the original text, so the YAML is re-dumped
-    only for the changed run: the one-field change is a change of the whole text's bytes, as
-    an edited spec's is, and the units not touched by the field come from the cache."""
+    """Warm cache: generate, add one field to the first schema with properties, generate again
+    (timed). The changed spec is re-dumped (JSON, or YAML with the C dumper), so both runs read
+    a whole file as an edited spec's would be; the units the field does not touch come from the
+    format cache."""
     import yaml
 
     folder = Path(tempfile.mkdtemp(dir=work))
     copy = folder / spec.name
-    shutil.copy(spec, copy)
     env = dict(os.environ, CLIENTGEN_CACHE_DIR=str(folder / "cache"))
     out = folder / "out"
-    subprocess.run([str(OURS), "generate", str(copy), "-o", str(out), "--package", "client"],
-                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    text = copy.read_text()
+    text = spec.read_text()
     if spec.suffix == ".json":
         data = json.loads(text)
     else:
         data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    schemas = (data.get("components") or {}).get("schemas") or {}
-    target = next((s for s in schemas.values() if isinstance(s, dict)
-                   and isinstance(s.get("properties"), dict)), None)
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+    def dump() -> str:
+        return (json.dumps(data) if spec.suffix == ".json"
+                else yaml.dump(data, Dumper=dumper, sort_keys=False))
+
+    copy.write_text(dump())
+    subprocess.run([str(OURS), "generate", str(copy), "-o", str(out), "--package", "client"],
+                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    target = _first_object(data.get("components")) or _first_object(data)
     if target is None:
         return float("nan")
     target["properties"]["benchmark_added_field"] = {"type": "string"}
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    copy.write_text(json.dumps(data) if spec.suffix == ".json"
-                    else yaml.dump(data, Dumper=dumper, sort_keys=False))
+    copy.write_text(dump())
     seconds, _, _ = timed([str(OURS), "generate", str(copy), "-o", str(out), "--package",
                            "client"], env)
     return seconds
 
 
-def check_time(runs: int) -> float:
-    subprocess.run([str(OURS), "generate"], cwd=ROOT, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
-    return median([timed([str(OURS), "check"], cwd=ROOT)[0] for _ in range(runs)])
+def github_project(spec: Path, work: Path) -> Path:
+    """A project folder whose one provider is GitHub's spec, generated once."""
+    project = Path(tempfile.mkdtemp(dir=work))
+    (project / "pyproject.toml").write_text(
+        '[tool.clientgen]\noutput = "generated"\n[tool.clientgen.providers.github]\n'
+        f'spec = "{spec}"\npackage = "github"\n')
+    subprocess.run([str(OURS), "generate"], cwd=project, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, check=True)
+    return project
+
+
+def check_time(project: Path, runs: int) -> float:
+    """`clientgen check` in `project` after a `generate` (an unchanged tree)."""
+    subprocess.run([str(OURS), "generate"], cwd=project, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, check=True)
+    results = [timed([str(OURS), "check"], cwd=project) for _ in range(runs)]
+    if any(code != 0 for _, _, code in results):
+        return float("nan")
+    return median([seconds for seconds, _, _ in results])
 
 
 if __name__ == "__main__":
