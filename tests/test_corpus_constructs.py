@@ -585,11 +585,11 @@ assert not m.User.accepts({"id": 1, "created": "x"})
 @pytest.mark.parametrize(
     ("wire", "annotation", "default", "decoded_from", "sent"),
     [
-        ("id", "int | None", "None", "data['id']", False),
-        ("name", "str", "", "data['name']", True),
-        ("password", "str | None", "", "data.get('password')", True),
-        ("created", "Timestamp | None", "None", "data['created']", False),
-        ("nickname", "str | None", "None", "data.get('nickname')", False),
+        ("id", "int | None", "None", 'data["id"]', False),
+        ("name", "str", "", 'data["name"]', True),
+        ("password", "str | None", "", 'data.get("password")', True),
+        ("created", "Timestamp | None", "None", 'data["created"]', False),
+        ("nickname", "str | None", "None", 'data.get("nickname")', False),
     ],
 )
 def test_read_only_and_write_only_fields(
@@ -603,7 +603,7 @@ def test_read_only_and_write_only_fields(
     assert (field_view.annotation, field_view.default) == (annotation, default)
     [argument] = [a for a in view.decode_arguments if a.startswith(wire + "=")]
     assert decoded_from in argument
-    assert any(f"result['{wire}']" in line for line in view.encode_lines) is sent
+    assert any(f'result["{wire}"]' in line for line in view.encode_lines) is sent
 
 
 # -------------------------------------------------------------------------- 3.1 keywords
