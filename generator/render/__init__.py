@@ -63,18 +63,11 @@ SPEC_INDEPENDENT_FILES = frozenset({"_runtime.py"})
 
 
 # The package's files in two parts that render independently (each part's names and
-# variables come from its own renderer), so a large package renders on two cores.
+# variables come from its own renderer), so a large package renders on two cores
+# (`pipeline`); FILE_ORDER is the order of the files in the rendered package.
 RENDER_PARTS = ("models", "client")
 FILE_ORDER = ("__init__.py", "models.py", "client.py", "errors.py", "_runtime.py", "py.typed",
               "README.md")
-
-
-def render_package(api: ir.Api) -> dict[str, str]:
-    """The package's files without their header line (see `header_line`)."""
-    files: dict[str, str] = {}
-    for part in RENDER_PARTS:
-        files.update(render_part(api, part))
-    return {path: files[path] for path in FILE_ORDER}
 
 
 def render_part(api: ir.Api, part: str) -> dict[str, str]:

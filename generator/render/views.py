@@ -599,9 +599,10 @@ def _paging_expression(
 
 def _decoder_element(decoder: str) -> str:
     """`decode=…` as an element of the endpoint's exploded call, laid out (without `decode=`)."""
-    if decoder.startswith("_rt.decode_json(") and decoder.endswith(")"):
-        laid = wrap.element(wrap.call("decode=_rt.decode_json", decoder[16:-1]), 4)
-        return laid.removeprefix("decode=")
+    function = "_rt.decode_json"
+    if decoder.startswith(function + "(") and decoder.endswith(")"):
+        argument = decoder[len(function) + 1:-1]
+        return wrap.element(wrap.call(f"decode={function}", argument), 4).removeprefix("decode=")
     return decoder
 
 
@@ -620,21 +621,7 @@ def _keyword(name: str, value: wrap.Group | wrap.Chain | str) -> wrap.Group | st
         return f"{name}={value}"
     if isinstance(value, wrap.Chain):
         return f"{name}={value.flat()}"
-    return wrap.Group(f"{name}={value.prefix}", value.opener, value.items, value.closer,
-                      value.display, value.magic)
-
-
-def _unparenthesized(expression: str) -> str:
-    """`expression` without parentheses around the whole of it (black drops them on the right of
-    an assignment)."""
-    if not (expression.startswith("(") and expression.endswith(")")):
-        return expression
-    depth = 0
-    for index, char in enumerate(expression):
-        depth += 1 if char == "(" else -1 if char == ")" else 0
-        if depth == 0 and index < len(expression) - 1:
-            return expression
-    return expression[1:-1]
+    return wrap.with_prefix(f"{name}=", value)
 
 
 def _security_tuple(names: list[str]) -> str:

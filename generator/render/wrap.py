@@ -13,7 +13,7 @@ one-line statement, which the formatter then leaves to black. The tests compare 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 LINE_LENGTH = 100
 
@@ -62,6 +62,11 @@ def _flat(node: Group | Chain | str) -> str:
     return node if isinstance(node, str) else node.flat()
 
 
+def with_prefix(prefix: str, node: Group) -> Group:
+    """`node` with `prefix` written before its own prefix (`name=`, `return `, `else `)."""
+    return replace(node, prefix=prefix + node.prefix)
+
+
 def call(prefix: str, *items: Group | Chain | str) -> Group:
     return Group(prefix, "(", items, ")")
 
@@ -81,8 +86,7 @@ def display(prefix: str, opener: str, items: tuple[Group | Chain | str, ...], cl
 def statement(head: str, node: Group, indent: int) -> str:
     """`head + node` at `indent` spaces, laid out as black would; without the first line's
     indentation and without a final newline (the template supplies both)."""
-    lines = _lay_out(Group(head + node.prefix, node.opener, node.items, node.closer,
-                           node.display, node.magic), indent, "")
+    lines = _lay_out(with_prefix(head, node), indent, "")
     if lines is None:
         return head + node.flat()
     return "\n".join(lines)[indent:]
@@ -101,17 +105,20 @@ def assignment(target: str, value: Group | Chain | str, indent: int) -> str:
             return flat  # brackets inside brackets: black's choices there are not modelled
         if indent + len(f"{target} = {value.prefix}{value.opener}") <= LINE_LENGTH:
             return statement(f"{target} = ", value, indent)
-        body = _lay_out(value, indent + 4, "")  # the head does not fit: inside parentheses
-        if body is None or indent + len(target) + 4 > LINE_LENGTH:
-            return flat
-        return "\n".join([f"{target} = (", *body, " " * indent + ")"])
+        return _in_parentheses(target, value, indent) or flat  # the head does not fit
     if isinstance(value, Chain) and value.ops == ("if", "else") or \
             isinstance(value, str) and value.replace(".", "").replace("_", "").isalnum():
-        body = _lay_out(value, indent + 4, "")
-        if body is None or indent + len(target) + 4 > LINE_LENGTH:
-            return flat
-        return "\n".join([f"{target} = (", *body, " " * indent + ")"])
+        return _in_parentheses(target, value, indent) or flat
     return flat
+
+
+def _in_parentheses(target: str, value: Group | Chain | str, indent: int) -> str | None:
+    """`target = (` value `)`, the parentheses black adds to split the right of an assignment;
+    None when the value does not fit inside them either."""
+    body = _lay_out(value, indent + 4, "")
+    if body is None or indent + len(target) + 4 > LINE_LENGTH:
+        return None
+    return "\n".join([f"{target} = (", *body, " " * indent + ")"])
 
 
 def element(node: Group | Chain | str, indent: int) -> str:
@@ -184,8 +191,7 @@ def _split_chain(chain: Chain, indent: int, trailer: str) -> list[str] | None:
         if isinstance(part, str):
             piece = _lay_out(op + part, indent, end)
         elif isinstance(part, Group):
-            piece = _lay_out(Group(op + part.prefix, part.opener, part.items, part.closer,
-                                   part.display, part.magic), indent, end)
+            piece = _lay_out(with_prefix(op, part), indent, end)
         else:
             return None  # a chain inside a chain has other priorities: left to black
         if piece is None:
