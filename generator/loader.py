@@ -70,14 +70,14 @@ class Document:
                         self.line_offset)
 
     def _yaml_line(self, tokens: list[str]) -> int | None:
-        found = _scan_block_yaml(self._text_lines, tokens)
+        found = _scan_block_yaml(self._block_lines, tokens)
         if found is not None:
             return found
         return self._composed_line(tokens)
 
     @functools.cached_property
-    def _text_lines(self) -> list[str]:
-        return self.text.split("\n")
+    def _block_lines(self) -> "_BlockYamlLines":
+        return _BlockYamlLines(self.text)
 
     def _composed_line(self, tokens: list[str]) -> int | None:
         if self._yaml_root is None:
@@ -117,55 +117,79 @@ _YAML_KEY = re.compile(
 _UNSURE = re.compile(r"[&*!?%@`{\[]|-[ ]+[&*!?{\[]|-$")
 
 
-def _scan_block_yaml(lines: list[str], tokens: list[str]) -> int | None:
+class _BlockYamlLines:
+    """The lines of a YAML text with what the scan asks of them again and again, computed once
+    per document: a spec with a hundred diagnostics would otherwise rescan its whole text (on
+    OpenAI's spec: 13 s) for each."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.split("\n")
+        # the column of each significant line (not blank, not a comment); -1 for the others
+        self.columns = [
+            -1 if not stripped or stripped[0] == "#" else len(line) - len(stripped)
+            for line in self.lines
+            for stripped in (line.lstrip(" "),)
+        ]
+        self._entries: dict[tuple[int, int, int], list[int] | None] = {}
+
+    def entries(self, lo: int, hi: int, col: int) -> list[int] | None:
+        """The significant lines of [lo, hi) at column `col` (line `lo` counts as at `col`:
+        it may be the first entry of a sequence item), or None when a line is left of it."""
+        key = (lo, hi, col)
+        if key not in self._entries:
+            found: list[int] | None = [lo] if self.columns[lo] >= 0 else []
+            columns = self.columns
+            for i in range(lo + 1, hi):
+                at = columns[i]
+                if at == col:
+                    found.append(i)  # type: ignore[union-attr]
+                elif 0 <= at < col:
+                    found = None
+                    break
+            self._entries[key] = found
+        return self._entries[key]
+
+    def next_significant(self, start: int, stop: int) -> int | None:
+        columns = self.columns
+        return next((i for i in range(start, stop) if columns[i] >= 0), None)
+
+
+def _scan_block_yaml(lines: _BlockYamlLines, tokens: list[str]) -> int | None:
     """1-based line of the value at `tokens` in block-style YAML, or of its nearest existing
     parent, as `Document._composed_line` finds it; None when the text is not plain enough."""
-
-    def significant(i: int) -> bool:
-        stripped = lines[i].lstrip(" ")
-        return bool(stripped) and not stripped.startswith("#")
-
-    def column(i: int) -> int:
-        return len(lines[i]) - len(lines[i].lstrip(" "))
-
-    n = len(lines)
-    lo = next((i for i in range(n) if significant(i)), None)
-    if lo is not None and lines[lo].rstrip() == "---":  # a document start marker, alone
-        lo = next((i for i in range(lo + 1, n) if significant(i)), None)
-    if lo is None or lines[lo].startswith(("---", "%")):
+    text, columns = lines.lines, lines.columns
+    n = len(text)
+    lo = lines.next_significant(0, n)
+    if lo is not None and text[lo].rstrip() == "---":  # a document start marker, alone
+        lo = lines.next_significant(lo + 1, n)
+    if lo is None or text[lo].startswith(("---", "%")):
         return None
-    hi, col = n, column(lo)  # the current node: lines [lo, hi), its entries at column `col`
+    hi, col = n, columns[lo]  # the current node: lines [lo, hi), its entries at column `col`
     line = lo + 1
     for index, token in enumerate(tokens):
-        if _UNSURE.match(lines[lo], col):
+        if _UNSURE.match(text[lo], col):
             return None
-        entries = []
-        for i in range(lo, hi):
-            if significant(i):
-                at = col if i == lo else column(i)
-                if at < col:
-                    return None
-                if at == col:
-                    entries.append(i)
-
-        if lines[lo].startswith("-", col):  # a block sequence: left to the composer
+        entries = lines.entries(lo, hi, col)
+        if entries is None:
+            return None
+        if text[lo].startswith("-", col):  # a block sequence: left to the composer
             return None
         found = -1
         for i in entries:
-            if lines[i].startswith(("- ", "-\n"), col) or lines[i][col:] == "-":
+            if text[i].startswith(("- ", "-\n"), col) or text[i][col:] == "-":
                 continue  # an item of the sequence under the previous key, at its indentation
-            match = _YAML_KEY.match(lines[i], col)
+            match = _YAML_KEY.match(text[i], col)
             if match is None:
                 return None
             key = next(g for g in match.groups() if g is not None)
             if key.rstrip() == token:
-                found, value = i, lines[i][match.end():]
+                found, value = i, text[i][match.end():]
                 break
         if found < 0:
             break
         line = found + 1
         end = next((j for j in entries if j > found), hi)
-        if end < hi and (lines[end].startswith(("- ", "-\n"), col) or lines[end][col:] == "-"):
+        if end < hi and (text[end].startswith(("- ", "-\n"), col) or text[end][col:] == "-"):
             return None  # a block sequence at its key's indentation: left to the composer
         value = value.strip()
         if value and not value.startswith("#"):
@@ -174,10 +198,10 @@ def _scan_block_yaml(lines: list[str], tokens: list[str]) -> int | None:
             break  # a scalar: the tokens that remain find nothing below it
         if index == len(tokens) - 1:
             break
-        following = next((j for j in range(found + 1, end) if significant(j)), None)
-        if following is None or column(following) <= col:
+        following = lines.next_significant(found + 1, end)
+        if following is None or columns[following] <= col:
             return None if following is not None else line
-        lo, hi, col = following, end, column(following)
+        lo, hi, col = following, end, columns[following]
     return line
 
 

@@ -168,6 +168,6 @@ def test_yaml_line_scan_agrees_with_composing(spec: Path) -> None:
     random.Random(0).shuffle(pointers)
     for pointer in pointers[:400] + [p + "/missing" for p in pointers[:50]]:
         tokens = pointer_tokens(pointer)
-        fast = _scan_block_yaml(document._text_lines, tokens)
+        fast = _scan_block_yaml(document._block_lines, tokens)
         if fast is not None:
             assert fast == document._composed_line(tokens), pointer

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import keyword
 import math
+import re
 from typing import Any
 
 # Literals are written the way black writes them (double quotes unless that needs more escapes,
@@ -23,7 +24,11 @@ def string(value: str, *, as_code: bool = True) -> str:
     if not isinstance(value, str):
         raise TypeError(f"expected str, got {type(value).__name__}")
     text = _ascii_safe(repr(value))
-    return normalize_string_quotes(text) if as_code else text
+    if not as_code:
+        return text
+    if text[0] == "'" and '"' not in text and "'" not in text[1:-1]:
+        return '"' + text[1:-1] + '"'  # what black writes, without its general rules
+    return normalize_string_quotes(text)
 
 
 def _ascii_safe(literal: str) -> str:
@@ -56,29 +61,30 @@ def literal(value: Any, *, as_code: bool = True) -> str:
 def docstring(text: str) -> str:
     """Text safe to place between triple double quotes, keeping its lines readable."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
-    out = []
-    quotes = 0  # unescaped `"` just written: a third would close the docstring
-    for index, char in enumerate(text):
-        if char == '"':
-            if quotes == 2 or index == len(text) - 1:  # a run of three, or beside the closing
-                out.append('\\"')
-                quotes = 0
-            else:
-                out.append(char)
-                quotes += 1
-            continue
-        quotes = 0
-        if char == "\\":
-            out.append("\\\\")
-        elif char == "\n" or char == "\t":
-            out.append(char)
-        elif not char.isprintable() or not char.isascii() and _is_unsafe_unicode(char):
+    end = len(text)
+
+    def escape(match: re.Match[str]) -> str:
+        found = match.group()
+        if found[0] == '"':
+            # every third quote of a run is escaped (three would close the docstring), and so
+            # is a quote that ends the text (it would stand beside the closing quotes)
+            run = ''.join('\\"' if i % 3 == 2 else '"' for i in range(len(found)))
+            if match.end() == end and not run.endswith('\\"'):
+                run = run[:-1] + '\\"'
+            return run
+        if found == "\\":
+            return "\\\\"
+        if not found.isprintable() or not found.isascii() and _is_unsafe_unicode(found):
             # Shown as escape text, not the character: a docstring is documentation, and a
             # lone surrogate in a class docstring would stop the class from being created.
-            out.append("\\" + _escape_char(char))
-        else:
-            out.append(char)
-    return "".join(out)
+            return "\\" + _escape_char(found)
+        return found
+
+    return _DOCSTRING_SPECIAL.sub(escape, text)
+
+
+# What `docstring` may have to escape: quotes, backslashes, anything but printable ASCII
+_DOCSTRING_SPECIAL = re.compile(r'"+|\\|[^\x20-\x7e\n\t]')
 
 
 def _is_unsafe_unicode(char: str) -> bool:
