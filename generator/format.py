@@ -11,8 +11,9 @@ is the same bytes whichever path a unit takes.
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
-import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import black
@@ -22,8 +23,9 @@ from importlib.metadata import version as _package_version
 
 black_version = _package_version("black")
 
+from .cache import cache_dir, store
 from .diagnostics import Diagnostic, GenerationFailed, Severity
-from .layout import normalize_docstrings, split_units
+from .layout import UNIT_BREAK, normalize_docstrings, split_units, units_if_understood
 
 LINE_LENGTH = 100
 _MODE = black.Mode(target_versions={TargetVersion.PY311}, line_length=LINE_LENGTH)
@@ -37,52 +39,126 @@ _KEY_PREFIX = (f"black {black_version} {_MODE!r} "
                f"{'once' if _format_once else 'format_str'}\n").encode()
 
 
-def cache_dir() -> Path | None:
-    """`$CLIENTGEN_CACHE_DIR`, else the user's cache folder; `CLIENTGEN_CACHE_DIR=` disables."""
-    configured = os.environ.get("CLIENTGEN_CACHE_DIR")
-    if configured is not None:
-        return Path(configured) if configured else None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "clientgen" / "black"
-
-
 def format_files(files: dict[str, str], package: str,
                  verbatim: frozenset[str] = frozenset(), workers: int | None = None
                  ) -> dict[str, str]:
-    """Every `.py` file as black formats it, through units (`generator.layout`): the units the
-    renderer already laid out as black would are kept; the others are formatted one by one
-    through the cache, on every core when there are many. The bytes are the same whichever
-    path a unit takes, cache or black, one process or several. The files named in `verbatim`
-    are rendered from a template that is already black's output whatever the spec (the tests
-    hold it to that) and are kept as they are."""
+    """Every `.py` file as black formats it. A file is cut into declarations where the renderer
+    marked them (`UNIT_BREAK`); a declaration formatted before is taken whole from the file's
+    cache pack. The others go through units (`generator.layout`): the units the renderer already
+    laid out as black would are kept; the others are formatted one by one through the cache, on
+    every core when there are many. The bytes are the same whichever path a unit takes, pack,
+    cache or black, one process or several. The files named in `verbatim` are rendered from a
+    template that is already black's output whatever the spec (the tests hold it to that) and
+    are kept as they are."""
     cache = cache_dir()
-    plans: dict[str, list[tuple[str, str, int]]] = {}  # path -> (before, text or key, depth)
+    plans: dict[str, list[_Declaration]] = {}
     jobs: dict[str, tuple[str, str]] = {}  # key -> (source for black, file name)
     formatted: dict[str, str] = {}
+    packs: dict[str, tuple[Path | None, dict[str, str]]] = {}
     for path, text in files.items():
         if not path.endswith(".py") or path in verbatim:
             formatted[path] = text
             continue
-        plan = plans[path] = []
-        for unit in split_units(normalize_docstrings(text, LINE_LENGTH), LINE_LENGTH):
-            if unit.settled:
-                plan.append((unit.before, unit.text, -1))
-                continue
-            source = _WRAPPERS[unit.depth] + unit.text
-            key = hashlib.sha256(_KEY_PREFIX + source.encode("utf-8")).hexdigest()
-            jobs.setdefault(key, (source, f"{package}/{path}"))
-            plan.append((unit.before, key, unit.depth))
+        pack_path = _pack_path(cache, package, path) if UNIT_BREAK in text else None
+        pack = _read_pack(pack_path)
+        packs[path] = (pack_path, pack)
+        plan = _plan_declarations(text.split(UNIT_BREAK), pack, jobs, f"{package}/{path}")
+        if plan is None:  # text the unit scanner does not understand: the file as one piece
+            plan = _plan_declarations([text.replace(UNIT_BREAK, "")], {}, jobs,
+                                      f"{package}/{path}")
+            assert plan is not None
+        plans[path] = plan
     done = _format_jobs(jobs, cache, workers or available_workers())
     for path, plan in plans.items():
-        pieces = []
-        for before, text_or_key, depth in plan:
-            pieces.append(before)
-            if depth < 0:
-                pieces.append(text_or_key)
-            else:
-                pieces.append(done[text_or_key][len(_WRAPPERS[depth]):])
-        formatted[path] = "".join(pieces)
+        pack_path, pack = packs[path]
+        texts = [declaration.text(done) for declaration in plan]
+        formatted[path] = "".join(texts)
+        if pack_path is not None and any(d.units is not None for d in plan):
+            fresh = {declaration.key: text for declaration, text in zip(plan, texts)}
+            store(pack_path, marshal.dumps({"format": _PACK_FORMAT, "entries": fresh}))
     return {path: formatted[path] for path in files}
+
+
+_PACK_FORMAT = "clientgen declarations 1\n" + _KEY_PREFIX.decode()
+
+
+@dataclass(frozen=True, slots=True)
+class _Declaration:
+    """One marked piece of a file: its formatted text from the pack, or its units, each kept
+    as rendered (depth -1) or formatted by black under a key."""
+
+    key: str
+    cached: str | None
+    units: list[tuple[str, str, int]] | None  # (blank lines before, text or key, depth)
+
+    def text(self, done: dict[str, str]) -> str:
+        if self.units is None:
+            assert self.cached is not None
+            return self.cached
+        pieces = []
+        for before, text_or_key, depth in self.units:
+            pieces.append(before)
+            pieces.append(text_or_key if depth < 0 else done[text_or_key][len(_WRAPPERS[depth]):])
+        return "".join(pieces)
+
+
+def _plan_declarations(pieces: list[str], pack: dict[str, str],
+                       jobs: dict[str, tuple[str, str]], name: str) -> list[_Declaration] | None:
+    plan = []
+    for piece in pieces:
+        key = hashlib.blake2b(piece.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+        if key in pack:
+            plan.append(_Declaration(key, pack[key], None))
+            continue
+        units = []
+        # the blank lines that separate the declaration from the one before it, kept as they
+        # are (as between units): black would drop them at the start of a piece
+        code = piece.lstrip("\n")
+        lead = piece[:len(piece) - len(code)]
+        normalized = normalize_docstrings(code, LINE_LENGTH)
+        if len(pieces) > 1:
+            found = units_if_understood(normalized, LINE_LENGTH)
+            if found is None:
+                return None
+        else:
+            found = split_units(normalized, LINE_LENGTH)
+        for number, unit in enumerate(found):
+            before = lead + unit.before if number == 0 else unit.before
+            if unit.settled:
+                units.append((before, unit.text, -1))
+                continue
+            source = _WRAPPERS[unit.depth] + unit.text
+            job = hashlib.sha256(_KEY_PREFIX + source.encode("utf-8")).hexdigest()
+            jobs.setdefault(job, (source, name))
+            units.append((before, job, unit.depth))
+        plan.append(_Declaration(key, None, units))
+    return plan
+
+
+def has_packs(package: str, paths: tuple[str, ...]) -> bool:
+    """Whether earlier runs left packs of formatted declarations for these files of `package`
+    (then formatting is mostly reading them, and not worth other processes)."""
+    packs = [_pack_path(cache_dir(), package, path) for path in paths]
+    return all(pack is not None and pack.is_file() for pack in packs)
+
+
+def _pack_path(cache: Path | None, package: str, path: str) -> Path | None:
+    if cache is None:
+        return None
+    return cache / "declarations" / hashlib.sha256(f"{package}/{path}".encode()).hexdigest()
+
+
+def _read_pack(path: Path | None) -> dict[str, str]:
+    if path is None:
+        return {}
+    try:
+        pack = marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    if not isinstance(pack, dict) or pack.get("format") != _PACK_FORMAT:
+        return {}
+    entries = pack.get("entries")
+    return entries if isinstance(entries, dict) else {}
 
 
 # A class member is formatted inside a stand-in class, a statement of a method inside a
@@ -98,7 +174,7 @@ def _format_jobs(jobs: dict[str, tuple[str, str]], cache: Path | None, workers: 
     done: dict[str, str] = {}
     misses = []
     for key, (source, name) in jobs.items():
-        entry = cache / key[:2] / key if cache is not None else None
+        entry = cache / "black" / key[:2] / key if cache is not None else None
         if entry is not None:
             try:
                 done[key] = entry.read_text(encoding="utf-8")
@@ -115,7 +191,7 @@ def _format_jobs(jobs: dict[str, tuple[str, str]], cache: Path | None, workers: 
             raise result
         done[key] = result
         if cache is not None:
-            _store(cache / key[:2] / key, result)
+            store(cache / "black" / key[:2] / key, result)
     return done
 
 
@@ -176,15 +252,3 @@ def format_source(text: str, name: str) -> str:
             Severity.ERROR, name, "",
             f"internal error: the generated code does not parse ({exc}); please report this "
             "with the spec")]) from None
-
-
-def _store(entry: Path, text: str) -> None:
-    """Write a cache entry atomically; a cache that cannot be written is no error."""
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temporary, entry)
-    except OSError:
-        pass

@@ -19,6 +19,12 @@ from dataclasses import dataclass, field
 
 from black.strings import fix_multiline_docstring, normalize_string_quotes
 
+# The renderer writes this before each top-level declaration it emits (a model, an enum, an
+# endpoint, a client class) and the formatter cuts the file there, so that a declaration that has
+# not changed is found whole in the cache. Spec text never reaches the output as a raw control
+# character (`render.pysyntax` escapes them), so only the templates can write it.
+UNIT_BREAK = "\x00"
+
 # One token of interest on a line outside a triple-quoted string.
 _TOKEN = re.compile(r'"""|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#.*|[\'"]')
 _TRIPLE_END = re.compile(r'\\.|"""')
@@ -105,10 +111,18 @@ def split_units(text: str, line_length: int, member_split_lines: int = 40) -> li
     A class of more than `member_split_lines` lines is split into its header and one unit per
     statement of its body (a field, a method), so one long line in a large class does not send
     the whole class to black."""
+    units = units_if_understood(text, line_length, member_split_lines)
+    return [Unit(text, "", 0, False)] if units is None else units
+
+
+def units_if_understood(text: str, line_length: int, member_split_lines: int = 40
+                        ) -> list[Unit] | None:
+    """The units of `text` (see `split_units`), or None for text this module does not
+    understand, which only black can format, as a whole."""
     lines = text.splitlines(keepends=True)
     scanned = _scan(lines)
     if scanned is None or not text.endswith("\n") or not text.strip():
-        return [Unit(text, "", 0, False)]
+        return None
     units: list[Unit] = []
     previous_end = 0
     for first, end in _ranges(_statement_starts(scanned, 0, 0, len(lines)), scanned, 0,

@@ -235,7 +235,13 @@ def load_document(path: Path, display_name: str | None = None) -> Document:
     def fail_in_block(message: str, line: int | None = None) -> GenerationFailed:
         return fail(message, None if line is None else line + offset)
 
-    data = _parse(text, is_json, fail_in_block)
+    if is_json:
+        data = _parse(text, True, fail_in_block)
+    else:
+        from .yamlchunks import parse_in_pieces
+
+        data = parse_in_pieces(text, path, lambda whole: _parse(whole, False, fail_in_block),
+                               _parse_piece)
     if not isinstance(data, dict):
         raise fail("a spec must be a mapping at the top level (an OpenAPI document)", 1 + offset)
     return Document(path, name, text, data, is_json, offset)
@@ -297,6 +303,10 @@ def _parse(text: str, is_json: bool, fail: Any) -> Any:
     if "*" in text:  # only a document with aliases can share subtrees
         _refuse_alias_bombs(data, fail)
     return data
+
+
+def _parse_piece(text: str) -> Any:
+    return yaml.load(text, Loader=_SpecLoader)  # noqa: S506 - a safe loader subclass
 
 
 def _value_problem(exc: ValueError) -> str:

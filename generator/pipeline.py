@@ -16,7 +16,7 @@ from typing import Sequence
 from . import __version__, freshness, ir
 from .build import build_api
 from .diagnostics import Reporter
-from .format import available_workers, format_files
+from .format import available_workers, format_files, has_packs
 from .loader import load_document
 from .merge import merge_documents
 from .overlay import apply_overlays
@@ -110,11 +110,14 @@ _api_for_workers: ir.Api | None = None  # the IR, inherited by forked workers
 def _render_and_format(api: ir.Api) -> dict[str, str]:
     """The package's files rendered and formatted: a large package's parts (`RENDER_PARTS`) on
     two cores, each part in a forked worker that inherits the IR; the bytes are the same as in
-    one process (each part renders on its own, and formatting is per unit)."""
+    one process (each part renders on its own, and formatting is per unit). When the format
+    cache holds the package's declarations from an earlier run (a regeneration), formatting is
+    mostly reading them and one process is faster than starting two."""
     global _api_for_workers
     size = len(api.declarations) + len(api.operations)
     parts: list[dict[str, str]]
-    if size >= PARALLEL_RENDER_SIZE and available_workers() > 1 and hasattr(os, "fork"):
+    if (size >= PARALLEL_RENDER_SIZE and available_workers() > 1 and hasattr(os, "fork")
+            and not has_packs(api.package, ("models.py", "client.py"))):
         import concurrent.futures
         import multiprocessing
 

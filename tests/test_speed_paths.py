@@ -9,16 +9,24 @@ from pathlib import Path
 
 import black
 import pytest
+import yaml
 
 from generator import format as fmt
 from generator import freshness, pipeline
 from generator.diagnostics import Reporter, pointer_join, pointer_tokens
+from generator import loader, yamlchunks
+from generator.diagnostics import GenerationFailed
+from generator.layout import UNIT_BREAK
 from generator.loader import _scan_block_yaml, load_document
 from generator.render import SPEC_INDEPENDENT_FILES
 
 ROOT = Path(__file__).resolve().parents[1]
 SPECS = sorted((ROOT / "specs").glob("*.yaml"))
 MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=100)
+
+
+def _unmarked(text: str) -> str:
+    return text.replace(UNIT_BREAK, "")
 
 
 def _raw_files(spec: Path | list[Path], monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
@@ -45,7 +53,7 @@ def test_units_give_what_black_gives_for_the_whole_file(
     formatted = fmt.format_files(raw, "pkg", SPEC_INDEPENDENT_FILES)
     for path, text in raw.items():
         if path.endswith(".py"):
-            assert formatted[path] == black.format_str(text, mode=MODE), path
+            assert formatted[path] == black.format_str(_unmarked(text), mode=MODE), path
 
 
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -71,7 +79,7 @@ def test_units_give_what_black_gives_on_corpus_specs(
     formatted = fmt.format_files(raw, "pkg", SPEC_INDEPENDENT_FILES)
     for path, text in raw.items():
         if path.endswith(".py"):
-            assert formatted[path] == black.format_str(text, mode=MODE), path
+            assert formatted[path] == black.format_str(_unmarked(text), mode=MODE), path
 
 
 def test_parallel_rendering_gives_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -171,3 +179,82 @@ def test_yaml_line_scan_agrees_with_composing(spec: Path) -> None:
         fast = _scan_block_yaml(document._block_lines, tokens)
         if fast is not None:
             assert fast == document._composed_line(tokens), pointer
+
+
+YAML_CORPUS = sorted(p for p in CORPUS.glob("*/*") if p.suffix in (".yaml", ".yml"))
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside the repository")
+@pytest.mark.parametrize("spec", YAML_CORPUS, ids=lambda p: p.name)
+def test_yaml_pieces_parse_alone_as_in_the_whole_document(spec: Path) -> None:
+    """Every piece `yamlchunks` cuts a corpus spec into, parsed alone, gives the value the full
+    parse gives (the cache then holds the same values whichever way they were parsed)."""
+    text = spec.read_text(encoding="utf-8-sig")
+    try:
+        whole = yaml.load(text, Loader=loader._SpecLoader)
+    except yaml.YAMLError:
+        pytest.skip("not YAML the loader accepts")
+    pieces = yamlchunks._root_pieces(loader._BlockYamlLines(text))
+    if pieces is None:
+        pytest.skip("not plain block YAML: parsed whole")
+    keys = yamlchunks._Keys(text.split("\n"), {})
+    assert yamlchunks._assemble(pieces, keys, loader._parse_piece) == whole
+    recorded = yamlchunks._Keys(text.split("\n"), {})
+    if yamlchunks._record(pieces, whole, recorded):
+        assert recorded.found == keys.found
+
+
+def test_an_edited_large_spec_parses_only_the_edited_piece(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(tmp_path / "cache"))
+    spec = tmp_path / "big.yaml"
+    schemas = "".join(f"    Model{i}:\n      type: object\n      properties:\n"
+                      f"        name{i}:\n          type: string\n          description: |\n"
+                      f"            Line one of {i}.\n            Line two.\n" for i in range(3000))
+    text = ("openapi: 3.1.0\ninfo:\n  title: Big\n  version: '1'\npaths: {}\n"
+            "components:\n  schemas:\n" + schemas)
+    assert len(text) > yamlchunks.PIECEWISE_MIN_CHARS
+    spec.write_text(text)
+    first = load_document(spec).data
+    assert first == yaml.safe_load(text)
+    parsed: list[str] = []
+    monkeypatch.setattr(loader, "_parse_piece",
+                        lambda piece: parsed.append(piece) or yaml.safe_load(piece))
+    edited = text.replace("        name7:\n", "        renamed7:\n")
+    spec.write_text(edited)
+    assert load_document(spec).data == yaml.safe_load(edited)
+    assert len(parsed) == 1 and "renamed7" in parsed[0]
+    spec.write_text(edited + "  bad: [\n")  # a piece that does not parse: the full parse's error
+    with pytest.raises(GenerationFailed) as failed:
+        load_document(spec)
+    assert failed.value.diagnostics[0].line is not None
+
+
+def test_declarations_from_the_pack_give_the_same_bytes(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    raw = _raw_files(ROOT / "specs" / "krea.yaml", monkeypatch)
+    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", "")
+    expected = fmt.format_files(raw, "pkg")
+    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(tmp_path))
+    assert fmt.format_files(raw, "pkg") == expected  # packs written
+    assert fmt.has_packs("pkg", ("models.py", "client.py"))
+    planned: dict[str, int] = {}
+    plan = fmt._plan_declarations
+
+    def counting(pieces: list[str], pack: dict[str, str], jobs: dict[str, tuple[str, str]],
+                 name: str) -> list[fmt._Declaration] | None:
+        result = plan(pieces, pack, jobs, name)
+        planned[name] = sum(d.units is not None for d in result or [])
+        return result
+
+    monkeypatch.setattr(fmt, "_plan_declarations", counting)
+    assert fmt.format_files(raw, "pkg") == expected  # every declaration from the packs
+    assert planned["pkg/models.py"] == planned["pkg/client.py"] == 0
+    # one declaration changed: the others still come from the pack, the bytes are black's
+    changed = dict(raw)
+    changed["models.py"] = raw["models.py"].replace("    status: ", "    status_renamed: ", 1)
+    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", "")
+    uncached = fmt.format_files(changed, "pkg")
+    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(tmp_path))
+    assert fmt.format_files(changed, "pkg") == uncached
+    assert uncached["models.py"] == black.format_str(_unmarked(changed["models.py"]), mode=MODE)

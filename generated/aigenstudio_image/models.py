@@ -135,10 +135,10 @@ class JobSummary:
             credits_reserved=data["credits_reserved"],
             created_at=_rt.parse_datetime(data["created_at"]),
             updated_at=(
-                None if (_v3 := data.get("updated_at")) is None else _rt.parse_datetime(_v3)
+                None if (_v1 := data.get("updated_at")) is None else _rt.parse_datetime(_v1)
             ),
             completed_at=(
-                None if (_v4 := data.get("completed_at")) is None else _rt.parse_datetime(_v4)
+                None if (_v2 := data.get("completed_at")) is None else _rt.parse_datetime(_v2)
             ),
             additional_properties=_rt.extras(data, cls._wire_names),
             _explicit_nulls=_rt.null_keys(data, ("completed_at",)),

@@ -140,20 +140,20 @@ class GenerationJob:
         """Decode from the JSON object the API sends."""
         return cls(
             completed_at=(
-                None if (_v4 := data.get("completed_at")) is None else _rt.parse_datetime(_v4)
+                None if (_v1 := data.get("completed_at")) is None else _rt.parse_datetime(_v1)
             ),
             created_at=(
-                None if (_v5 := data.get("created_at")) is None else _rt.parse_datetime(_v5)
+                None if (_v2 := data.get("created_at")) is None else _rt.parse_datetime(_v2)
             ),
             error=(
-                None if (_v6 := data.get("error")) is None else GenerationJobError.from_dict(_v6)
+                None if (_v3 := data.get("error")) is None else GenerationJobError.from_dict(_v3)
             ),
-            job_id=(None if (_v7 := data.get("job_id")) is None else _uuid.UUID(_v7)),
+            job_id=(None if (_v4 := data.get("job_id")) is None else _uuid.UUID(_v4)),
             result=data.get("result"),
             scenes_completed=data.get("scenes_completed"),
             scenes_total=data.get("scenes_total"),
             started_at=(
-                None if (_v8 := data.get("started_at")) is None else _rt.parse_datetime(_v8)
+                None if (_v5 := data.get("started_at")) is None else _rt.parse_datetime(_v5)
             ),
             status=data.get("status"),
             additional_properties=_rt.extras(data, cls._wire_names),

@@ -107,8 +107,8 @@ class JobListResponse:
         return cls(
             jobs=(
                 None
-                if (_v4 := data.get("jobs")) is None
-                else [JobSummaryResponse.from_dict(_v5) for _v5 in _v4]
+                if (_v1 := data.get("jobs")) is None
+                else [JobSummaryResponse.from_dict(_v2) for _v2 in _v1]
             ),
             limit=data["limit"],
             offset=data["offset"],
@@ -120,7 +120,7 @@ class JobListResponse:
         """Encode to the JSON object the API expects."""
         result: dict[str, _t.Any] = dict(self.additional_properties)
         if self.jobs is not None:
-            result["jobs"] = [_v6.to_dict() for _v6 in self.jobs]
+            result["jobs"] = [_v3.to_dict() for _v3 in self.jobs]
         result["limit"] = self.limit
         result["offset"] = self.offset
         result["count"] = self.count

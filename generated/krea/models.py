@@ -109,17 +109,17 @@ class ListJobsResponseItemsItem:
             status=ListJobsResponseItemsItemStatus(data["status"]),
             created_at=_rt.parse_datetime(data["created_at"]),
             completed_at=(
-                None if (_v3 := data.get("completed_at")) is None else _rt.parse_datetime(_v3)
+                None if (_v1 := data.get("completed_at")) is None else _rt.parse_datetime(_v1)
             ),
             result=(
                 None
-                if (_v4 := data.get("result")) is None
-                else ListJobsResponseItemsItemResult.from_dict(_v4)
+                if (_v2 := data.get("result")) is None
+                else ListJobsResponseItemsItemResult.from_dict(_v2)
             ),
             error=(
                 None
-                if (_v5 := data.get("error")) is None
-                else ListJobsResponseItemsItemError.from_dict(_v5)
+                if (_v3 := data.get("error")) is None
+                else ListJobsResponseItemsItemError.from_dict(_v3)
             ),
             additional_properties=_rt.extras(data, cls._wire_names),
         )

@@ -11,6 +11,7 @@ from pathlib import Path
 import jinja2
 
 from .. import ir
+from ..layout import UNIT_BREAK
 from ..build import RUNTIME_NAMES
 from .pysyntax import docstring, markdown_text, string
 from .views import ViewBuilder
@@ -44,6 +45,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     environment.filters["pystr"] = string
+    environment.globals["unit_break"] = UNIT_BREAK
     return environment
 
 

@@ -270,6 +270,12 @@ class TypeRenderer:
                 return f"_rt.to_json({src})"
         raise AssertionError(t)
 
+    def restart_names(self) -> None:
+        """Number local names from 1 again. Each declaration is a scope of its own, and its
+        text must not depend on the declarations before it: the formatter finds unchanged
+        declarations in its cache by their text."""
+        self._counter = 0
+
     def _var(self) -> str:
         self._counter += 1
         return f"_v{self._counter}"

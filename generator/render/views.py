@@ -120,6 +120,7 @@ class ViewBuilder:
     def declarations(self) -> tuple[list[EnumView], list[ModelView], list[AliasView]]:
         enums, models, aliases = [], [], []
         for declaration in self.api.declarations:
+            self._models.restart_names()
             match declaration:
                 case ir.Enum():
                     enums.append(self._enum(declaration))
@@ -259,6 +260,7 @@ class ViewBuilder:
 
     def _endpoint(self, op: ir.Operation) -> EndpointView:
         types = self._client
+        types.restart_names()
         errors = tuple(
             (string(r.status.upper() if r.status != "default" else "default"),
              types_decoder(types, r.type))
@@ -344,6 +346,7 @@ class ViewBuilder:
 
     def _operation(self, op: ir.Operation) -> OperationView:
         types = self._client
+        types.restart_names()
         positional, required_kw, optional_kw = [], [], []
         args_doc = []
         for p in op.parameters:
@@ -476,6 +479,7 @@ class ViewBuilder:
         for op in self.api.operations:
             if op.page_classes is None or op.pagination is None:
                 continue
+            self._client.restart_names()
             model = self._page_model(op)
             attribute = {f.wire_name: f.name for f in model.fields}
             item = self._page_item_annotation(op)

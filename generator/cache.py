@@ -1,0 +1,37 @@
+"""The user's cache folder for work that is the same from run to run: black's output for a unit
+of code (`format`), the parsed pieces of a large YAML spec (`yamlchunks`).
+
+Entries are written atomically and read optimistically: a cache that cannot be read or written
+costs time, never correctness.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def cache_dir() -> Path | None:
+    """`$CLIENTGEN_CACHE_DIR`, else the user's cache folder; `CLIENTGEN_CACHE_DIR=` disables."""
+    configured = os.environ.get("CLIENTGEN_CACHE_DIR")
+    if configured is not None:
+        return Path(configured) if configured else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "clientgen"
+
+
+def store(entry: Path, content: str | bytes) -> None:
+    """Write a cache entry atomically; a cache that cannot be written is no error."""
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
+        if isinstance(content, str):
+            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+                stream.write(content)
+        else:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(content)
+        os.replace(temporary, entry)
+    except OSError:
+        pass
