@@ -5,6 +5,7 @@ Every name that reaches the output is made here; the wire name is kept beside it
 
 from __future__ import annotations
 
+import functools
 import keyword
 import re
 import unicodedata
@@ -49,13 +50,21 @@ BUILTIN_CLASS_NAMES = frozenset(
 
 def words(text: str) -> list[str]:
     """Split a spec name into words: camelCase, snake_case, kebab-case, spaces, digits."""
-    ascii_text = (
+    return list(_words(text))
+
+
+@functools.lru_cache(maxsize=65536)  # a large spec names the same properties thousands of times
+def _words(text: str) -> tuple[str, ...]:
+    ascii_text = text if text.isascii() else (
         unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     )
     found: list[str] = []
-    for chunk in re.split(r"[^A-Za-z0-9]+", ascii_text):
+    for chunk in _NON_ALPHANUMERIC.split(ascii_text):
         found.extend(_WORD_BOUNDARY.findall(chunk))
-    return found
+    return tuple(found)
+
+
+_NON_ALPHANUMERIC = re.compile(r"[^A-Za-z0-9]+")
 
 
 def snake_case(text: str) -> str:

@@ -12,8 +12,6 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-import jsonpath_rfc9535 as jsonpath
-
 from .diagnostics import Reporter, pointer_join
 from .loader import Document
 
@@ -40,6 +38,8 @@ def _apply(data: Any, overlay: Document, reporter: Reporter) -> Any:
     if not isinstance(actions, list) or not actions:
         reporter.error(name, "/actions", "an overlay needs a non-empty list of `actions`")
         return data
+    import jsonpath_rfc9535 as jsonpath  # only a spec with overlays pays for importing it
+
     for index, action in enumerate(actions):
         where = pointer_join("/actions", index)
         if not isinstance(action, dict) or not isinstance(action.get("target"), str):
