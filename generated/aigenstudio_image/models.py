@@ -11,6 +11,9 @@ from dataclasses import field as _field
 
 from . import _runtime as _rt
 
+# from_dict makes its object with this and sets every field itself, skipping `__init__`.
+_new_object = object.__new__
+
 __all__ = [
     "ToolId",
     "JobStatus",
@@ -32,6 +35,9 @@ class ToolId(_rt.OpenStrEnum):
     AD_CREATIVE = "ad_creative"
 
 
+_decode_ToolId = _rt.enum_decoder(ToolId)
+
+
 class JobStatus(_rt.OpenStrEnum):
     """JobStatus"""
 
@@ -41,6 +47,9 @@ class JobStatus(_rt.OpenStrEnum):
     FAILED = "failed"
     CANCELLED = "cancelled"
     PARTIALLY_COMPLETED = "partially_completed"
+
+
+_decode_JobStatus = _rt.enum_decoder(JobStatus)
 
 
 @_dataclass(kw_only=True, slots=True)
@@ -58,17 +67,21 @@ class JobListResponse:
     @classmethod
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
-        return cls(
-            jobs=[JobSummary.from_dict(_v1) for _v1 in data["jobs"]],
-            next_cursor=data["next_cursor"],
-            request_id=data["request_id"],
-            additional_properties=_rt.extras(data, cls._wire_names),
+        decoded = _new_object(cls)
+        decoded.jobs = list(map(JobSummary.from_dict, data["jobs"]))
+        decoded.next_cursor = data["next_cursor"]
+        decoded.request_id = data["request_id"]
+        decoded.additional_properties = (
+            {}
+            if len(data) == 3 or cls._wire_names.issuperset(data)
+            else _rt.extras(data, cls._wire_names)
         )
+        return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
         """Encode to the JSON object the API expects."""
         result: dict[str, _t.Any] = dict(self.additional_properties)
-        result["jobs"] = [_v2.to_dict() for _v2 in self.jobs]
+        result["jobs"] = [_v1.to_dict() for _v1 in self.jobs]
         result["next_cursor"] = self.next_cursor
         result["request_id"] = self.request_id
         return result
@@ -124,25 +137,33 @@ class JobSummary:
     @classmethod
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
-        return cls(
-            id=_uuid.UUID(data["id"]),
-            api=ToolId(data["api"]),
-            status=JobStatus(data["status"]),
-            sandbox=data["sandbox"],
-            total_results=data["total_results"],
-            completed_results=data.get("completed_results"),
-            failed_results=data.get("failed_results"),
-            credits_reserved=data["credits_reserved"],
-            created_at=_rt.parse_datetime(data["created_at"]),
-            updated_at=(
-                None if (_v1 := data.get("updated_at")) is None else _rt.parse_datetime(_v1)
-            ),
-            completed_at=(
-                None if (_v2 := data.get("completed_at")) is None else _rt.parse_datetime(_v2)
-            ),
-            additional_properties=_rt.extras(data, cls._wire_names),
-            _explicit_nulls=_rt.null_keys(data, ("completed_at",)),
+        decoded = _new_object(cls)
+        decoded.id = _rt.parse_uuid(data["id"])
+        decoded.api = _decode_ToolId(data["api"])
+        decoded.status = _decode_JobStatus(data["status"])
+        decoded.sandbox = data["sandbox"]
+        decoded.total_results = data["total_results"]
+        decoded.completed_results = data.get("completed_results")
+        decoded.failed_results = data.get("failed_results")
+        decoded.credits_reserved = data["credits_reserved"]
+        decoded.created_at = _rt.parse_datetime(data["created_at"])
+        decoded.updated_at = (
+            None if (_v1 := data.get("updated_at")) is None else _rt.parse_datetime(_v1)
         )
+        decoded.completed_at = (
+            None if (_v2 := data.get("completed_at")) is None else _rt.parse_datetime(_v2)
+        )
+        decoded.additional_properties = (
+            {}
+            if len(data) == 7 or cls._wire_names.issuperset(data)
+            else _rt.extras(data, cls._wire_names)
+        )
+        decoded._explicit_nulls = (
+            _rt.NO_NULLS
+            if (_v2 is not None or "completed_at" not in data)
+            else _rt.null_keys(data, ("completed_at",))
+        )
+        return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
         """Encode to the JSON object the API expects."""
@@ -197,11 +218,15 @@ class ErrorResponse:
     @classmethod
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
-        return cls(
-            error=ErrorResponseError.from_dict(data["error"]),
-            request_id=data["request_id"],
-            additional_properties=_rt.extras(data, cls._wire_names),
+        decoded = _new_object(cls)
+        decoded.error = ErrorResponseError.from_dict(data["error"])
+        decoded.request_id = data["request_id"]
+        decoded.additional_properties = (
+            {}
+            if len(data) == 2 or cls._wire_names.issuperset(data)
+            else _rt.extras(data, cls._wire_names)
         )
+        return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
         """Encode to the JSON object the API expects."""
@@ -231,12 +256,16 @@ class ErrorResponseError:
     @classmethod
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
-        return cls(
-            code=data["code"],
-            message=data["message"],
-            details=data.get("details"),
-            additional_properties=_rt.extras(data, cls._wire_names),
+        decoded = _new_object(cls)
+        decoded.code = data["code"]
+        decoded.message = data["message"]
+        decoded.details = data.get("details")
+        decoded.additional_properties = (
+            {}
+            if len(data) == 2 or cls._wire_names.issuperset(data)
+            else _rt.extras(data, cls._wire_names)
         )
+        return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
         """Encode to the JSON object the API expects."""

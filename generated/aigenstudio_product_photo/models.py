@@ -11,6 +11,9 @@ from dataclasses import field as _field
 
 from . import _runtime as _rt
 
+# from_dict makes its object with this and sets every field itself, skipping `__init__`.
+_new_object = object.__new__
+
 __all__ = [
     "ProductPhotoJobStatus",
     "ProductPhotoJobListResponse",
@@ -31,6 +34,9 @@ class ProductPhotoJobStatus(_rt.OpenStrEnum):
     CANCELLED = "cancelled"
 
 
+_decode_ProductPhotoJobStatus = _rt.enum_decoder(ProductPhotoJobStatus)
+
+
 @_dataclass(kw_only=True, slots=True)
 class ProductPhotoJobListResponse:
     """ProductPhotoJobListResponse"""
@@ -49,20 +55,28 @@ class ProductPhotoJobListResponse:
     @classmethod
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
-        return cls(
-            jobs=[ProductPhotoJobSummary.from_dict(_v1) for _v1 in data["jobs"]],
-            next_cursor=(
-                None if (_v3 := data.get("next_cursor")) is None else _rt.parse_datetime(_v3)
-            ),
-            request_id=data["request_id"],
-            additional_properties=_rt.extras(data, cls._wire_names),
-            _explicit_nulls=_rt.null_keys(data, ("next_cursor",)),
+        decoded = _new_object(cls)
+        decoded.jobs = list(map(ProductPhotoJobSummary.from_dict, data["jobs"]))
+        decoded.next_cursor = (
+            None if (_v2 := data.get("next_cursor")) is None else _rt.parse_datetime(_v2)
         )
+        decoded.request_id = data["request_id"]
+        decoded.additional_properties = (
+            {}
+            if len(data) == 2 or cls._wire_names.issuperset(data)
+            else _rt.extras(data, cls._wire_names)
+        )
+        decoded._explicit_nulls = (
+            _rt.NO_NULLS
+            if (_v2 is not None or "next_cursor" not in data)
+            else _rt.null_keys(data, ("next_cursor",))
+        )
+        return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
         """Encode to the JSON object the API expects."""
         result: dict[str, _t.Any] = dict(self.additional_properties)
-        result["jobs"] = [_v2.to_dict() for _v2 in self.jobs]
+        result["jobs"] = [_v1.to_dict() for _v1 in self.jobs]
         if self.next_cursor is not None:
             result["next_cursor"] = (
                 None if self.next_cursor is None else _rt.format_datetime(self.next_cursor)
@@ -97,14 +111,18 @@ class ProductPhotoJobSummary:
     @classmethod
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
-        return cls(
-            id=_uuid.UUID(data["id"]),
-            status=ProductPhotoJobStatus(data["status"]),
-            total_items=data["total_items"],
-            credits_reserved=data["credits_reserved"],
-            sandbox=data["sandbox"],
-            additional_properties=_rt.extras(data, cls._wire_names),
+        decoded = _new_object(cls)
+        decoded.id = _rt.parse_uuid(data["id"])
+        decoded.status = _decode_ProductPhotoJobStatus(data["status"])
+        decoded.total_items = data["total_items"]
+        decoded.credits_reserved = data["credits_reserved"]
+        decoded.sandbox = data["sandbox"]
+        decoded.additional_properties = (
+            {}
+            if len(data) == 5 or cls._wire_names.issuperset(data)
+            else _rt.extras(data, cls._wire_names)
         )
+        return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
         """Encode to the JSON object the API expects."""
@@ -142,10 +160,14 @@ class ErrorResponse:
     @classmethod
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
-        return cls(
-            error=ErrorResponseError.from_dict(data["error"]),
-            additional_properties=_rt.extras(data, cls._wire_names),
+        decoded = _new_object(cls)
+        decoded.error = ErrorResponseError.from_dict(data["error"])
+        decoded.additional_properties = (
+            {}
+            if len(data) == 1 or cls._wire_names.issuperset(data)
+            else _rt.extras(data, cls._wire_names)
         )
+        return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
         """Encode to the JSON object the API expects."""
@@ -174,12 +196,16 @@ class ErrorResponseError:
     @classmethod
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
-        return cls(
-            code=data["code"],
-            message=data["message"],
-            request_id=data["request_id"],
-            additional_properties=_rt.extras(data, cls._wire_names),
+        decoded = _new_object(cls)
+        decoded.code = data["code"]
+        decoded.message = data["message"]
+        decoded.request_id = data["request_id"]
+        decoded.additional_properties = (
+            {}
+            if len(data) == 3 or cls._wire_names.issuperset(data)
+            else _rt.extras(data, cls._wire_names)
         )
+        return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
         """Encode to the JSON object the API expects."""

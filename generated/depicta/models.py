@@ -11,6 +11,9 @@ from dataclasses import field as _field
 
 from . import _runtime as _rt
 
+# from_dict makes its object with this and sets every field itself, skipping `__init__`.
+_new_object = object.__new__
+
 __all__ = [
     "GenerationJobList",
     "GenerationJob",
@@ -48,25 +51,31 @@ class GenerationJobList:
     @classmethod
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
-        return cls(
-            generations=(
-                None
-                if (_v1 := data.get("generations")) is None
-                else [GenerationJob.from_dict(_v2) for _v2 in _v1]
-            ),
-            limit=data.get("limit"),
-            offset=data.get("offset"),
-            total=data.get("total"),
-            additional_properties=_rt.extras(data, cls._wire_names),
-            _explicit_nulls=_rt.null_keys(data, ("generations",)),
+        decoded = _new_object(cls)
+        decoded.generations = (
+            None
+            if (_v1 := data.get("generations")) is None
+            else list(map(GenerationJob.from_dict, _v1))
         )
+        decoded.limit = data.get("limit")
+        decoded.offset = data.get("offset")
+        decoded.total = data.get("total")
+        decoded.additional_properties = (
+            {} if cls._wire_names.issuperset(data) else _rt.extras(data, cls._wire_names)
+        )
+        decoded._explicit_nulls = (
+            _rt.NO_NULLS
+            if (_v1 is not None or "generations" not in data)
+            else _rt.null_keys(data, ("generations",))
+        )
+        return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
         """Encode to the JSON object the API expects."""
         result: dict[str, _t.Any] = dict(self.additional_properties)
         if self.generations is not None:
             result["generations"] = (
-                None if self.generations is None else [_v3.to_dict() for _v3 in self.generations]
+                None if self.generations is None else [_v2.to_dict() for _v2 in self.generations]
             )
         elif "generations" in self._explicit_nulls:
             result["generations"] = None
@@ -138,27 +147,37 @@ class GenerationJob:
     @classmethod
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
-        return cls(
-            completed_at=(
-                None if (_v1 := data.get("completed_at")) is None else _rt.parse_datetime(_v1)
-            ),
-            created_at=(
-                None if (_v2 := data.get("created_at")) is None else _rt.parse_datetime(_v2)
-            ),
-            error=(
-                None if (_v3 := data.get("error")) is None else GenerationJobError.from_dict(_v3)
-            ),
-            job_id=(None if (_v4 := data.get("job_id")) is None else _uuid.UUID(_v4)),
-            result=data.get("result"),
-            scenes_completed=data.get("scenes_completed"),
-            scenes_total=data.get("scenes_total"),
-            started_at=(
-                None if (_v5 := data.get("started_at")) is None else _rt.parse_datetime(_v5)
-            ),
-            status=data.get("status"),
-            additional_properties=_rt.extras(data, cls._wire_names),
-            _explicit_nulls=_rt.null_keys(data, ("completed_at", "result", "started_at")),
+        decoded = _new_object(cls)
+        decoded.completed_at = (
+            None if (_v1 := data.get("completed_at")) is None else _rt.parse_datetime(_v1)
         )
+        decoded.created_at = (
+            None if (_v2 := data.get("created_at")) is None else _rt.parse_datetime(_v2)
+        )
+        decoded.error = (
+            None if (_v3 := data.get("error")) is None else GenerationJobError.from_dict(_v3)
+        )
+        decoded.job_id = None if (_v4 := data.get("job_id")) is None else _rt.parse_uuid(_v4)
+        decoded.result = data.get("result")
+        decoded.scenes_completed = data.get("scenes_completed")
+        decoded.scenes_total = data.get("scenes_total")
+        decoded.started_at = (
+            None if (_v5 := data.get("started_at")) is None else _rt.parse_datetime(_v5)
+        )
+        decoded.status = data.get("status")
+        decoded.additional_properties = (
+            {} if cls._wire_names.issuperset(data) else _rt.extras(data, cls._wire_names)
+        )
+        decoded._explicit_nulls = (
+            _rt.NO_NULLS
+            if (
+                (_v1 is not None or "completed_at" not in data)
+                and (decoded.result is not None or "result" not in data)
+                and (_v5 is not None or "started_at" not in data)
+            )
+            else _rt.null_keys(data, ("completed_at", "result", "started_at"))
+        )
+        return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
         """Encode to the JSON object the API expects."""
@@ -220,14 +239,20 @@ class ErrorResponse:
     @classmethod
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
-        return cls(
-            details=data.get("details"),
-            error=data.get("error"),
-            message=data.get("message"),
-            request_id=data.get("request_id"),
-            additional_properties=_rt.extras(data, cls._wire_names),
-            _explicit_nulls=_rt.null_keys(data, ("details",)),
+        decoded = _new_object(cls)
+        decoded.details = data.get("details")
+        decoded.error = data.get("error")
+        decoded.message = data.get("message")
+        decoded.request_id = data.get("request_id")
+        decoded.additional_properties = (
+            {} if cls._wire_names.issuperset(data) else _rt.extras(data, cls._wire_names)
         )
+        decoded._explicit_nulls = (
+            _rt.NO_NULLS
+            if (decoded.details is not None or "details" not in data)
+            else _rt.null_keys(data, ("details",))
+        )
+        return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
         """Encode to the JSON object the API expects."""
@@ -268,11 +293,13 @@ class GenerationJobError:
     @classmethod
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
-        return cls(
-            code=data.get("code"),
-            message=data.get("message"),
-            additional_properties=_rt.extras(data, cls._wire_names),
+        decoded = _new_object(cls)
+        decoded.code = data.get("code")
+        decoded.message = data.get("message")
+        decoded.additional_properties = (
+            {} if cls._wire_names.issuperset(data) else _rt.extras(data, cls._wire_names)
         )
+        return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
         """Encode to the JSON object the API expects."""

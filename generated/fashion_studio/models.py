@@ -11,6 +11,9 @@ from dataclasses import field as _field
 
 from . import _runtime as _rt
 
+# from_dict makes its object with this and sets every field itself, skipping `__init__`.
+_new_object = object.__new__
+
 __all__ = [
     "HTTPValidationError",
     "JobListResponse",
@@ -30,6 +33,9 @@ class JobStatus(_rt.OpenStrEnum):
     FAILURE = "FAILURE"
 
 
+_decode_JobStatus = _rt.enum_decoder(JobStatus)
+
+
 class ListJobsJobTypeItem(_rt.OpenStrEnum):
     """ListJobsJobTypeItem"""
 
@@ -41,6 +47,9 @@ class ListJobsJobTypeItem(_rt.OpenStrEnum):
     BACKGROUND_SWAP_WITH_IMAGE = "BACKGROUND_SWAP_WITH_IMAGE"
     BACKGROUND_SWAP_WITH_SPEC = "BACKGROUND_SWAP_WITH_SPEC"
     MODEL_SWAP_WITH_IMAGE = "MODEL_SWAP_WITH_IMAGE"
+
+
+_decode_ListJobsJobTypeItem = _rt.enum_decoder(ListJobsJobTypeItem)
 
 
 @_dataclass(kw_only=True, slots=True)
@@ -58,20 +67,22 @@ class HTTPValidationError:
     @classmethod
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
-        return cls(
-            detail=(
-                None
-                if (_v1 := data.get("detail")) is None
-                else [ValidationError.from_dict(_v2) for _v2 in _v1]
-            ),
-            additional_properties=_rt.extras(data, cls._wire_names),
+        decoded = _new_object(cls)
+        decoded.detail = (
+            None
+            if (_v1 := data.get("detail")) is None
+            else list(map(ValidationError.from_dict, _v1))
         )
+        decoded.additional_properties = (
+            {} if cls._wire_names.issuperset(data) else _rt.extras(data, cls._wire_names)
+        )
+        return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
         """Encode to the JSON object the API expects."""
         result: dict[str, _t.Any] = dict(self.additional_properties)
         if self.detail is not None:
-            result["detail"] = [_v3.to_dict() for _v3 in self.detail]
+            result["detail"] = [_v2.to_dict() for _v2 in self.detail]
         return result
 
     @classmethod
@@ -104,23 +115,27 @@ class JobListResponse:
     @classmethod
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
-        return cls(
-            jobs=(
-                None
-                if (_v1 := data.get("jobs")) is None
-                else [JobSummaryResponse.from_dict(_v2) for _v2 in _v1]
-            ),
-            limit=data["limit"],
-            offset=data["offset"],
-            count=data["count"],
-            additional_properties=_rt.extras(data, cls._wire_names),
+        decoded = _new_object(cls)
+        decoded.jobs = (
+            None
+            if (_v1 := data.get("jobs")) is None
+            else list(map(JobSummaryResponse.from_dict, _v1))
         )
+        decoded.limit = data["limit"]
+        decoded.offset = data["offset"]
+        decoded.count = data["count"]
+        decoded.additional_properties = (
+            {}
+            if len(data) == 3 or cls._wire_names.issuperset(data)
+            else _rt.extras(data, cls._wire_names)
+        )
+        return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
         """Encode to the JSON object the API expects."""
         result: dict[str, _t.Any] = dict(self.additional_properties)
         if self.jobs is not None:
-            result["jobs"] = [_v3.to_dict() for _v3 in self.jobs]
+            result["jobs"] = [_v2.to_dict() for _v2 in self.jobs]
         result["limit"] = self.limit
         result["offset"] = self.offset
         result["count"] = self.count
@@ -161,13 +176,17 @@ class JobSummaryResponse:
     @classmethod
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
-        return cls(
-            public_id=data["public_id"],
-            job_type=data["job_type"],
-            status=JobStatus(data["status"]),
-            created_at=_rt.parse_datetime(data["created_at"]),
-            additional_properties=_rt.extras(data, cls._wire_names),
+        decoded = _new_object(cls)
+        decoded.public_id = data["public_id"]
+        decoded.job_type = data["job_type"]
+        decoded.status = _decode_JobStatus(data["status"])
+        decoded.created_at = _rt.parse_datetime(data["created_at"])
+        decoded.additional_properties = (
+            {}
+            if len(data) == 4 or cls._wire_names.issuperset(data)
+            else _rt.extras(data, cls._wire_names)
         )
+        return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
         """Encode to the JSON object the API expects."""
@@ -211,12 +230,16 @@ class ValidationError:
     @classmethod
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
-        return cls(
-            loc=data["loc"],
-            msg=data["msg"],
-            type=data["type"],
-            additional_properties=_rt.extras(data, cls._wire_names),
+        decoded = _new_object(cls)
+        decoded.loc = data["loc"]
+        decoded.msg = data["msg"]
+        decoded.type = data["type"]
+        decoded.additional_properties = (
+            {}
+            if len(data) == 3 or cls._wire_names.issuperset(data)
+            else _rt.extras(data, cls._wire_names)
         )
+        return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
         """Encode to the JSON object the API expects."""

@@ -11,6 +11,9 @@ from dataclasses import field as _field
 
 from . import _runtime as _rt
 
+# from_dict makes its object with this and sets every field itself, skipping `__init__`.
+_new_object = object.__new__
+
 __all__ = [
     "ListJobsStatus",
     "ListJobsResponse",
@@ -37,6 +40,9 @@ class ListJobsStatus(_rt.OpenStrEnum):
     CANCELLED = "cancelled"
 
 
+_decode_ListJobsStatus = _rt.enum_decoder(ListJobsStatus)
+
+
 class ListJobsResponseItemsItemStatus(_rt.OpenStrEnum):
     """ListJobsResponseItemsItemStatus"""
 
@@ -49,6 +55,9 @@ class ListJobsResponseItemsItemStatus(_rt.OpenStrEnum):
     COMPLETED = "completed"
     FAILED = "failed"
     CANCELLED = "cancelled"
+
+
+_decode_ListJobsResponseItemsItemStatus = _rt.enum_decoder(ListJobsResponseItemsItemStatus)
 
 
 @_dataclass(kw_only=True, slots=True)
@@ -65,16 +74,20 @@ class ListJobsResponse:
     @classmethod
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
-        return cls(
-            items=[ListJobsResponseItemsItem.from_dict(_v1) for _v1 in data["items"]],
-            next_cursor=data["next_cursor"],
-            additional_properties=_rt.extras(data, cls._wire_names),
+        decoded = _new_object(cls)
+        decoded.items = list(map(ListJobsResponseItemsItem.from_dict, data["items"]))
+        decoded.next_cursor = data["next_cursor"]
+        decoded.additional_properties = (
+            {}
+            if len(data) == 2 or cls._wire_names.issuperset(data)
+            else _rt.extras(data, cls._wire_names)
         )
+        return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
         """Encode to the JSON object the API expects."""
         result: dict[str, _t.Any] = dict(self.additional_properties)
-        result["items"] = [_v2.to_dict() for _v2 in self.items]
+        result["items"] = [_v1.to_dict() for _v1 in self.items]
         result["next_cursor"] = self.next_cursor
         return result
 
@@ -104,25 +117,29 @@ class ListJobsResponseItemsItem:
     @classmethod
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
-        return cls(
-            job_id=_uuid.UUID(data["job_id"]),
-            status=ListJobsResponseItemsItemStatus(data["status"]),
-            created_at=_rt.parse_datetime(data["created_at"]),
-            completed_at=(
-                None if (_v1 := data.get("completed_at")) is None else _rt.parse_datetime(_v1)
-            ),
-            result=(
-                None
-                if (_v2 := data.get("result")) is None
-                else ListJobsResponseItemsItemResult.from_dict(_v2)
-            ),
-            error=(
-                None
-                if (_v3 := data.get("error")) is None
-                else ListJobsResponseItemsItemError.from_dict(_v3)
-            ),
-            additional_properties=_rt.extras(data, cls._wire_names),
+        decoded = _new_object(cls)
+        decoded.job_id = _rt.parse_uuid(data["job_id"])
+        decoded.status = _decode_ListJobsResponseItemsItemStatus(data["status"])
+        decoded.created_at = _rt.parse_datetime(data["created_at"])
+        decoded.completed_at = (
+            None if (_v1 := data.get("completed_at")) is None else _rt.parse_datetime(_v1)
         )
+        decoded.result = (
+            None
+            if (_v2 := data.get("result")) is None
+            else ListJobsResponseItemsItemResult.from_dict(_v2)
+        )
+        decoded.error = (
+            None
+            if (_v3 := data.get("error")) is None
+            else ListJobsResponseItemsItemError.from_dict(_v3)
+        )
+        decoded.additional_properties = (
+            {}
+            if len(data) == 3 or cls._wire_names.issuperset(data)
+            else _rt.extras(data, cls._wire_names)
+        )
+        return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
         """Encode to the JSON object the API expects."""
@@ -163,11 +180,13 @@ class ListJobsResponseItemsItemResult:
     @classmethod
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
-        return cls(
-            urls=data.get("urls"),
-            style_id=data.get("style_id"),
-            additional_properties=_rt.extras(data, cls._wire_names),
+        decoded = _new_object(cls)
+        decoded.urls = data.get("urls")
+        decoded.style_id = data.get("style_id")
+        decoded.additional_properties = (
+            {} if cls._wire_names.issuperset(data) else _rt.extras(data, cls._wire_names)
         )
+        return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
         """Encode to the JSON object the API expects."""
@@ -198,11 +217,15 @@ class ListJobsResponseItemsItemError:
     @classmethod
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
-        return cls(
-            code=data["code"],
-            message=data.get("message"),
-            additional_properties=_rt.extras(data, cls._wire_names),
+        decoded = _new_object(cls)
+        decoded.code = data["code"]
+        decoded.message = data.get("message")
+        decoded.additional_properties = (
+            {}
+            if len(data) == 1 or cls._wire_names.issuperset(data)
+            else _rt.extras(data, cls._wire_names)
         )
+        return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
         """Encode to the JSON object the API expects."""
@@ -231,10 +254,14 @@ class ListJobsError400:
     @classmethod
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
-        return cls(
-            error=data["error"],
-            additional_properties=_rt.extras(data, cls._wire_names),
+        decoded = _new_object(cls)
+        decoded.error = data["error"]
+        decoded.additional_properties = (
+            {}
+            if len(data) == 1 or cls._wire_names.issuperset(data)
+            else _rt.extras(data, cls._wire_names)
         )
+        return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
         """Encode to the JSON object the API expects."""
@@ -261,10 +288,14 @@ class ListJobsError401:
     @classmethod
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
-        return cls(
-            error=data["error"],
-            additional_properties=_rt.extras(data, cls._wire_names),
+        decoded = _new_object(cls)
+        decoded.error = data["error"]
+        decoded.additional_properties = (
+            {}
+            if len(data) == 1 or cls._wire_names.issuperset(data)
+            else _rt.extras(data, cls._wire_names)
         )
+        return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
         """Encode to the JSON object the API expects."""

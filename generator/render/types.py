@@ -22,7 +22,7 @@ _SCALAR_ANNOTATIONS = {
 _SCALAR_DECODERS = {
     ir.Scalar.DATETIME: "_rt.parse_datetime({})",
     ir.Scalar.DATE: "_dt.date.fromisoformat({})",
-    ir.Scalar.UUID: "_uuid.UUID({})",
+    ir.Scalar.UUID: "_rt.parse_uuid({})",
     ir.Scalar.BYTES: "_rt.parse_bytes({})",
 }
 _SCALAR_ENCODERS = {
@@ -110,6 +110,9 @@ class TypeRenderer:
             case ir.ScalarType(scalar):
                 return _SCALAR_DECODERS[scalar].format(src)
             case ir.ListType(item):
+                function = self._decoder_function(item)
+                if function is not None:  # map: no bound method or frame per item
+                    return f"list(map({function}, {src}))"
                 var = self._var()
                 return f"[{self.decode(item, var)} for {var} in {src}]"
             case ir.TupleType(items):
@@ -120,14 +123,8 @@ class TypeRenderer:
             case ir.MapType(value):
                 key, var = self._var(), self._var()
                 return f"{{{key}: {self.decode(value, var)} for {key}, {var} in {src}.items()}}"
-            case ir.RefType(name):
-                declaration = self._lookup(name)
-                ref = self._prefix + identifier(name)
-                if isinstance(declaration, ir.Model):
-                    return f"{ref}.from_dict({src})"
-                if isinstance(declaration, ir.Enum):
-                    return f"{ref}({src})"
-                return f"{self._prefix}_decode_{identifier(name)}({src})"
+            case ir.RefType():
+                return f"{self.decoder(t)}({src})"
             case ir.NullableType(inner):
                 var = self._var()
                 return f"(None if ({var} := {src}) is None else {self.decode(inner, var)})"
@@ -137,20 +134,32 @@ class TypeRenderer:
 
     def decode_layout(self, t: ir.TypeRef, src: str) -> wrap.Group | wrap.Chain | str:
         """`decode(t, src)` as a tree `wrap` can lay out as black would (the same text when
-        flat): a nullable value's conditional, a list's comprehension."""
+        flat): a nullable value's conditional, a list's comprehension or `list(map(…))`, a
+        decoder's call."""
         if self.is_identity(t):
             return src
         match t:
             case ir.NullableType(inner):
-                var = self._var()
-                return wrap.parenthesized("", wrap.Chain(
-                    ("None", f"({var} := {src}) is None", self.decode_layout(inner, var)),
-                    ("if", "else")))
+                return wrap.parenthesized("", self.decode_nullable(inner, src)[0])
             case ir.ListType(item):
+                function = self._decoder_function(item)
+                if function is not None:
+                    return wrap.call("list", wrap.call("map", function, src))
                 var = self._var()
                 return wrap.Group("", "[", (wrap.Chain(
-                    (self.decode(item, var), f"{var} in {src}"), ("for",)),), "]")
+                    (self.decode_layout(item, var), f"{var} in {src}"), ("for",)),), "]")
+            case ir.ScalarType(scalar):
+                return wrap.call(_SCALAR_DECODERS[scalar].removesuffix("({})"), src)
+            case ir.RefType():
+                return wrap.call(self.decoder(t), src)
         return self.decode(t, src)
+
+    def decode_nullable(self, inner: ir.TypeRef, src: str) -> tuple[wrap.Chain, str]:
+        """`decode(nullable(inner), src)` as a layout tree without its parentheses, and the name
+        the received value is bound to (`None if (name := src) is None else …`)."""
+        var = self._var()
+        return wrap.Chain(("None", f"({var} := {src}) is None", self.decode_layout(inner, var)),
+                          ("if", "else")), var
 
     def encode_layout(self, t: ir.TypeRef, src: str) -> wrap.Group | wrap.Chain | str:
         """`encode(t, src)` as a tree `wrap` can lay out, for the right of an assignment (the
@@ -192,15 +201,25 @@ class TypeRenderer:
             candidates.append(f"(lambda {var}: {check}, lambda {var}: {decoded})")
         return f"_rt.decode_union({src}, ({', '.join(candidates)},))"
 
+    def _decoder_function(self, t: ir.TypeRef) -> str | None:
+        """A function (an expression) whose call on the JSON value is `decode(t, value)`, where
+        there is one; None for identity types (nothing to call) and composite ones."""
+        if self.is_identity(t):
+            return None
+        match t:
+            case ir.ScalarType(scalar):
+                return _SCALAR_DECODERS[scalar].removesuffix("({})")
+            case ir.RefType():
+                return self.decoder(t)
+        return None
+
     def decoder(self, t: ir.RefType) -> str:
         """A function (an expression) from a JSON value to the declaration `t` names."""
         declaration = self._lookup(t.name)
         ref = self._prefix + identifier(t.name)
         if isinstance(declaration, ir.Model):
             return f"{ref}.from_dict"
-        if isinstance(declaration, ir.Enum):
-            return ref
-        return f"{self._prefix}_decode_{identifier(t.name)}"
+        return f"{self._prefix}_decode_{identifier(t.name)}"  # an enum's or an alias's
 
     def check(self, t: ir.TypeRef, src: str) -> str:
         """A cheap test of whether the JSON value `src` can be a `t` (to pick union variants)."""

@@ -31,7 +31,7 @@ class ModelView:
     extra_name: str
     extra_annotation: str
     wire_names: str  # a frozenset literal
-    decode_arguments: tuple[str, ...]  # `name=expression` lines of from_dict
+    decode_lines: tuple[str, ...]  # statements of from_dict setting the fields of `decoded`
     encode_lines: tuple[str, ...]  # statements of to_dict
     accepts: str  # expression on `data`
     keeps_nulls: bool  # has optional nullable fields: remembers which came as an explicit null
@@ -49,6 +49,7 @@ class EnumView:
     doc: str
     base: str
     members: tuple[EnumMemberView, ...]
+    decoder: str  # the statement defining `_decode_<Enum>` (see `_rt.enum_decoder`), laid out
 
 
 @dataclass(frozen=True)
@@ -133,8 +134,9 @@ class ViewBuilder:
     def _enum(self, enum: ir.Enum) -> EnumView:
         base = "_rt.OpenIntEnum" if enum.value_type is ir.Scalar.INT else "_rt.OpenStrEnum"
         members = tuple(EnumMemberView(identifier(m.name), literal(m.value)) for m in enum.members)
-        return EnumView(identifier(enum.name), _doc_lines(enum.description or enum.name), base,
-                        members)
+        name = identifier(enum.name)
+        decoder = wrap.assignment(f"_decode_{name}", wrap.call("_rt.enum_decoder", name), 0)
+        return EnumView(name, _doc_lines(enum.description or enum.name), base, members, decoder)
 
     def _alias(self, alias: ir.Alias) -> AliasView:
         return AliasView(
@@ -148,9 +150,11 @@ class ViewBuilder:
     def _model(self, model: ir.Model) -> ModelView:
         types = self._models
         fields = []
-        decode_arguments = []
+        decode_lines = []
         encode_lines = []
         nullable_wires: list[str] = []  # optional properties whose schema allows null
+        null_tests: list[str] = []  # per nullable wire: true when it is not an explicit null
+        certain = 0  # properties read with data[...]: present once the fields are decoded
         for f in model.fields:
             # readOnly: set by the server, so never sent and not needed to build a request;
             # writeOnly: sent, never returned, so not needed to decode a response.
@@ -179,9 +183,20 @@ class ViewBuilder:
                                     _doc_lines(f.description, " ".join(notes))))
             wire = string(f.wire_name)
             source = f"data[{wire}]" if on_read else f"data.get({wire})"
+            certain += on_read
             decode_type = ir.nullable(f.type) if may_be_none else f.type
-            decode_arguments.append(wrap.element(
-                _keyword(f.name, types.decode_layout(decode_type, source)), 12))
+            tracks_null = may_be_none and not f.read_only and self._admits_null(f.type)
+            decoded: wrap.Group | wrap.Chain | str
+            if tracks_null and not types.is_identity(decode_type):
+                # The received value's name is kept for the explicit-null test below.
+                assert isinstance(decode_type, ir.NullableType)
+                decoded, var = types.decode_nullable(decode_type.inner, source)
+                null_tests.append(f"({var} is not None or {wire} not in data)")
+            else:
+                decoded = _without_parentheses(types.decode_layout(decode_type, source))
+                if tracks_null:  # decoded as received
+                    null_tests.append(f"(decoded.{f.name} is not None or {wire} not in data)")
+            decode_lines.append(wrap.assignment(f"decoded.{f.name}", decoded, 8))
             value = f"self.{f.name}"
             if f.read_only:
                 continue
@@ -206,11 +221,26 @@ class ViewBuilder:
         if not types.is_identity(model.extra_type):
             extras = ("{_k: " + types.decode(model.extra_type, "_x") +
                       f" for _k, _x in {extras}.items()}}")
-        decode_arguments.append(f"{model.extra_name}={extras}")
+        # No unknown properties (the usual case), told without a call: only the `certain`
+        # properties, or only listed ones.
+        no_extras = "cls._wire_names.issuperset(data)"
+        if certain:
+            no_extras = f"len(data) == {certain} or {no_extras}"
+        decode_lines.append(wrap.assignment(
+            f"decoded.{model.extra_name}", wrap.Chain(("{}", no_extras, extras), ("if", "else")),
+            8))
         if nullable_wires:
-            decode_arguments.append(wrap.element(wrap.call(
-                f"{NULLS_FIELD}=_rt.null_keys", "data",
-                wrap.display("", "(", tuple(nullable_wires), ")")), 12))
+            # None of them sent as null (each has a value or is left out): no call. Several
+            # tests are parenthesized together, which black keeps: split, they are a chain of
+            # `and` of their own rather than one mixed with the conditional's `if` and `else`.
+            no_nulls: wrap.Group | str = null_tests[0]
+            if len(null_tests) > 1:
+                no_nulls = wrap.parenthesized("", wrap.Chain(
+                    tuple(null_tests), ("and",) * (len(null_tests) - 1)))
+            decode_lines.append(wrap.assignment(f"decoded.{NULLS_FIELD}", wrap.Chain((
+                "_rt.NO_NULLS", no_nulls, wrap.call(
+                    "_rt.null_keys", "data", wrap.display("", "(", tuple(nullable_wires), ")"))),
+                ("if", "else")), 8))
         extra_encode = f"self.{model.extra_name}"
         if not types.is_identity(model.extra_type):
             extra_encode = (f"{{_k: {types.encode(model.extra_type, '_x')} for _k, _x in "
@@ -229,7 +259,7 @@ class ViewBuilder:
             extra_name=identifier(model.extra_name),
             extra_annotation=extra_annotation,
             wire_names=wire_names,
-            decode_arguments=tuple(decode_arguments),
+            decode_lines=tuple(decode_lines),
             encode_lines=tuple(encode_lines),
             accepts=wrap.and_chain("return ", checks, 8)[len("return "):],
             keeps_nulls=bool(nullable_wires),
@@ -617,15 +647,6 @@ def _without_parentheses(node: wrap.Group | wrap.Chain | str) -> wrap.Group | wr
             and len(node.items) == 1 and not node.display and not node.magic:
         return node.items[0]
     return node
-
-
-def _keyword(name: str, value: wrap.Group | wrap.Chain | str) -> wrap.Group | str:
-    """`name=value` as a layout tree."""
-    if isinstance(value, str):
-        return f"{name}={value}"
-    if isinstance(value, wrap.Chain):
-        return f"{name}={value.flat()}"
-    return wrap.with_prefix(f"{name}=", value)
 
 
 def _security_tuple(names: list[str]) -> str:

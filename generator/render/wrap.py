@@ -101,15 +101,26 @@ def assignment(target: str, value: Group | Chain | str, indent: int) -> str:
     if indent + len(flat) <= LINE_LENGTH:
         return flat
     if isinstance(value, Group):
-        if _flat(value).count("(") + _flat(value).count("[") > 2:
+        head_fits = indent + len(f"{target} = {value.prefix}{value.opener}") <= LINE_LENGTH
+        if _flat(value).count("(") + _flat(value).count("[") > 2 and not (
+                head_fits and _call_of_call(value)):
             return flat  # brackets inside brackets: black's choices there are not modelled
-        if indent + len(f"{target} = {value.prefix}{value.opener}") <= LINE_LENGTH:
+        if head_fits:
             return statement(f"{target} = ", value, indent)
         return _in_parentheses(target, value, indent) or flat  # the head does not fit
     if isinstance(value, Chain) and value.ops == ("if", "else") or \
             isinstance(value, str) and value.replace(".", "").replace("_", "").isalnum():
         return _in_parentheses(target, value, indent) or flat
     return flat
+
+
+def _call_of_call(node: Group) -> bool:
+    """`f(g(a, b))` (`list(map(f, data["x"]))`): black splits at the outer call's bracket and
+    lays out the inner call as its body, as `_lay_out` does."""
+    inner = node.items[0] if len(node.items) == 1 else None
+    return (node.opener == "(" and not node.display and not node.magic
+            and isinstance(inner, Group) and inner.opener == "(" and not inner.display
+            and not inner.magic and all(isinstance(i, str) for i in inner.items))
 
 
 def _in_parentheses(target: str, value: Group | Chain | str, indent: int) -> str | None:
