@@ -217,13 +217,17 @@ class _Frame:
     indent: int
     elements: int = 0  # elements ended by their comma
     current: list[int] = field(default_factory=list)  # lines of the element being read
+    commas: bool = False  # the body is one joined line of several arguments
+    nested: bool = False  # opened inside another bracket
 
 
 # Operators black splits a bracket's body before, one operand per line: a chain's lines after
 # the first start with one of these, all of one kind (`if`/`else` a conditional, `for`/`if` a
 # comprehension), and no line holds another operator of that priority or a higher one.
-_CHAIN_KINDS = (("+ ",), ("and ",), ("if ", "else "), ("for ", "if "))
+_CHAIN_KINDS = (("+ ",), ("| ",), ("and ",), ("if ", "else "), ("for ", "if "))
 _HIGHER = {("+ ",): (" + ", " if ", " else ", " for ", " and ", " or "),
+           ("| ",): (" | ", " if ", " else ", " for ", " and ", " or ", " in ", " is ", " == ",
+                     " != ", " < ", " > ", " <= ", " >= "),
            ("and ",): (" and ", " or ", " if ", " else ", " for "),
            ("if ", "else "): (" if ", " else ", " for "),
            ("for ", "if "): (" for ",)}
@@ -243,16 +247,23 @@ def _settled(scanned: list[_Line], first: int, last: int, line_length: int) -> b
         code = line.code
         if line.in_string or not code:
             continue
-        if len(line.text) - 1 > line_length and code != '""':
+        if len(line.text) - 1 > line_length and code != '""' and not (
+                frames and _UNSPLITTABLE.fullmatch(code)):
             return False  # too long (a string alone on its line black never splits)
-        if line.text.rstrip("\n") != line.text.rstrip() or "\0" in code:
+        if "\0" in code or line.text.rstrip("\n") != line.text.rstrip() and not (
+                i + 1 < len(scanned) and scanned[i + 1].in_string):
+            return False  # trailing spaces, unless inside a string that goes on
+        if not _no_magic_commas(code):
             return False
         commas = _top_level_commas(code)
         if code[0] in ")]}":
             rest = _top_level_commas(code[1:])
             if rest < 0 or not frames or frames[-1].indent != line.indent or code[-1] in "([{":
                 return False
-            if not _closed_well(scanned, frames.pop(), i, line_length):
+            closed = frames.pop()
+            if closed.commas and (code not in _JOINED_CLOSERS or len(closed.current) != 1):
+                return False
+            if not _closed_well(scanned, closed, i, line_length):
                 return False
             if not frames:
                 if rest:
@@ -267,8 +278,10 @@ def _settled(scanned: list[_Line], first: int, last: int, line_length: int) -> b
             return False
         if commas < 0 and code[-1] in "([{" and _top_level_commas(code[:-1]) >= 0:
             if frames:
+                if _top_level_commas(code[:-1]):
+                    return False  # `a, f(`: black splits such a body at its commas
                 frames[-1].current.append(i)
-            frames.append(_Frame(i, line.indent))
+            frames.append(_Frame(i, line.indent, nested=bool(frames)))
             continue
         if commas < 0:
             return False
@@ -278,10 +291,58 @@ def _settled(scanned: list[_Line], first: int, last: int, line_length: int) -> b
                 if commas != 1 or not _end_element(frames[-1], scanned, line_length):
                     return False
             elif commas:
-                return False
+                # several arguments joined on one line: only in a call's parentheses (black
+                # explodes a display's), as the one line of the body
+                frame = frames[-1]
+                if frame.elements or len(frame.current) > 1 or \
+                        not _CALL_OPENER.fullmatch(scanned[frame.line].code):
+                    return False
+                frame.commas = True
         elif commas and code.endswith(","):
             return False  # a bare tuple with a trailing comma: leave it to black
     return not frames
+
+
+# A bracket whose body may be one joined line of several arguments: a call's parentheses, opened
+# at the end of a call of a (dotted) name that is a statement, the value of a simple or
+# annotated assignment, a keyword argument, a returned value, a lambda's body, an operand of a
+# split chain (`else f(`), or a class's bases. black splits such a line at that last bracket
+# (nothing before it is a delimiter, and the line up to it fits) and keeps the body joined when
+# it fits; a display's body it explodes, one element per line.
+_CALL_OPENER = re.compile(
+    r"(?:return |class |lambda \w+: |(?:else|and|or|\+|\|) |[\w.]+(?:: [\w.\[\], |]+)? = "
+    r"|\w+=)?[\w.]+\(")
+# A line black cannot split (no bracket, no delimiter but its final comma): an element of an
+# exploded bracket that stays as long as it is.
+_UNSPLITTABLE = re.compile(r'(?:"": )?[\w.]+,?|"",?')
+_JOINED_CLOSERS = (")", "),", "):")
+_OPERAND_PARENTHESES = ("if (", "else (", "and (", "or (")
+_MAGIC_COMMA = re.compile(r",\s*[)\]}]")
+
+
+def _no_magic_commas(code: str) -> bool:
+    """No bracket on the line ends in a comma, but a one-element tuple's: black explodes a
+    bracket with a trailing comma (a magic trailing comma)."""
+    for match in _MAGIC_COMMA.finditer(code):
+        close = match.end() - 1
+        if code[close] != ")" or match.group() != ",)":
+            return False
+        depth = 0
+        for index in range(close - 1, -1, -1):
+            char = code[index]
+            if char in ")]}":
+                depth += 1
+            elif char in "([{":
+                if depth == 0:
+                    break
+                depth -= 1
+            elif char == "," and depth == 0 and index != close - 1:
+                return False  # more than one element
+        else:
+            return False
+        if code[index] != "(" or index and (code[index - 1].isalnum() or code[index - 1] in "_)]"):
+            return False  # a call's arguments, not a tuple
+    return True
 
 
 def _end_element(frame: _Frame, scanned: list[_Line], line_length: int) -> bool:
@@ -303,8 +364,10 @@ def _closed_well(scanned: list[_Line], frame: _Frame, close: int, line_length: i
         body = " ".join(scanned[j].text.strip() for j in range(frame.line + 1, close)
                         if scanned[j].code)  # the text: `code` has its strings emptied
         head = opener.text.rstrip()
-        if head.endswith(" ("):  # parentheses black adds only to split a line
-            joined = len(head) - 1 + len(body)
+        if head.endswith(" (") and not (frame.nested and opener.code in _OPERAND_PARENTHESES):
+            # parentheses black adds only to split a line (not a chain's operand's own, inside
+            # a bracket, where black adds none)
+            joined = len(head) - 1 + len(body) + len(scanned[close].text.strip()) - 1
         else:
             joined = len(head) + len(body) + len(scanned[close].code)
         return joined > line_length

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 from .. import ir
@@ -76,6 +77,40 @@ class TypeRenderer:
                 return f"{self.annotation(inner)} | None"
         raise AssertionError(t)
 
+    def annotation_layout(self, t: ir.TypeRef, nullable: bool = False
+                          ) -> wrap.Group | wrap.Chain | str:
+        """`annotation(t)` (with `| None` when `nullable` and not already there) as a tree
+        `wrap` can lay out: a union is a chain of `|`, a list a subscript (the same text)."""
+        match t:
+            case ir.ListType(item):
+                node: wrap.Group | wrap.Chain | str = wrap.Group(
+                    "list", "[", (self.annotation_layout(item),), "]")
+            case ir.UnionType() | ir.NullableType():
+                parts = self._union_parts(t)
+                node = parts[0]
+                for part in parts[1:]:
+                    node = _or(node, part)
+            case _:
+                node = self.annotation(t)
+        if nullable:
+            text = wrap.one_line(node)
+            if not text.endswith("| None") and text not in ("None", "_rt.JsonValue"):
+                node = _or(node, "None")
+        return node
+
+    def _union_parts(self, t: ir.TypeRef) -> list[wrap.Group | wrap.Chain | str]:
+        """The operands of `annotation(t)` joined by `|`, as `annotation` dedupes them."""
+        match t:
+            case ir.UnionType(variants, _):
+                parts: dict[str, wrap.Group | wrap.Chain | str] = {}
+                for variant in variants:
+                    node = self.annotation_layout(variant)
+                    parts.setdefault(wrap.one_line(node), node)
+                return list(parts.values())
+            case ir.NullableType(inner):
+                return [self.annotation_layout(inner), "None"]
+        raise AssertionError(t)
+
     # ------------------------------------------------------------------------------ decode
 
     def is_identity(self, t: ir.TypeRef, _seen: frozenset[str] = frozenset()) -> bool:
@@ -129,13 +164,13 @@ class TypeRenderer:
                 var = self._var()
                 return f"(None if ({var} := {src}) is None else {self.decode(inner, var)})"
             case ir.UnionType(variants, discriminator):
-                return self._decode_union(variants, discriminator, src)
+                return self._decode_union(variants, discriminator, src).flat()
         raise AssertionError(t)
 
     def decode_layout(self, t: ir.TypeRef, src: str) -> wrap.Group | wrap.Chain | str:
         """`decode(t, src)` as a tree `wrap` can lay out as black would (the same text when
         flat): a nullable value's conditional, a list's comprehension or `list(map(…))`, a
-        decoder's call."""
+        decoder's call, a union's decoder."""
         if self.is_identity(t):
             return src
         match t:
@@ -152,6 +187,8 @@ class TypeRenderer:
                 return wrap.call(_SCALAR_DECODERS[scalar].removesuffix("({})"), src)
             case ir.RefType():
                 return wrap.call(self.decoder(t), src)
+            case ir.UnionType(variants, discriminator):
+                return self._decode_union(variants, discriminator, src)
         return self.decode(t, src)
 
     def decode_nullable(self, inner: ir.TypeRef, src: str) -> tuple[wrap.Chain, str]:
@@ -183,23 +220,28 @@ class TypeRenderer:
     def _decode_union(
         self, variants: tuple[ir.TypeRef, ...], discriminator: ir.Discriminator | None,
         src: str,
-    ) -> str:
+    ) -> wrap.Group:
+        """`_rt.decode_discriminated(src, "property", {value: decoder}, lambda: <union>)` or
+        `_rt.decode_union(src, ((lambda: check, lambda: decode), …,))`: the candidates' tuple
+        ends in a comma, so black explodes it wherever it is (one candidate per line, each
+        candidate's pair on one line when it fits)."""
         if discriminator is not None:
-            mapping = ", ".join(
-                f"{literal(value)}: {self.decoder(ir.RefType(name))}"
-                for value, name in discriminator.mapping
-            )
+            mapping = tuple(f"{literal(value)}: {self.decoder(ir.RefType(name))}"
+                            for value, name in discriminator.mapping)
             var = self._var()
             fallback = self._decode_union(variants, None, var)
-            return (f"_rt.decode_discriminated({src}, {literal(discriminator.property_wire_name)}"
-                    f", {{{mapping}}}, lambda {var}: {fallback})")
+            return wrap.call("_rt.decode_discriminated", src,
+                             literal(discriminator.property_wire_name),
+                             wrap.display("", "{", mapping, "}"),
+                             wrap.with_prefix(f"lambda {var}: ", fallback))
         candidates = []
         for variant in variants:
             var = self._var()
-            check = self.check(variant, var)
-            decoded = self.decode(variant, var)
-            candidates.append(f"(lambda {var}: {check}, lambda {var}: {decoded})")
-        return f"_rt.decode_union({src}, ({', '.join(candidates)},))"
+            check = _lambda(var, _call(self.check(variant, var)))
+            decoded = _lambda(var, self.decode_layout(variant, var))
+            candidates.append(wrap.display("", "(", (check, decoded), ")"))
+        return wrap.call("_rt.decode_union", src,
+                         wrap.display("", "(", tuple(candidates), ")", magic=True))
 
     def _decoder_function(self, t: ir.TypeRef) -> str | None:
         """A function (an expression) whose call on the JSON value is `decode(t, value)`, where
@@ -298,3 +340,63 @@ class TypeRenderer:
     def _var(self) -> str:
         self._counter += 1
         return f"_v{self._counter}"
+
+
+def _or(left: wrap.Group | wrap.Chain | str, right: wrap.Group | wrap.Chain | str) -> wrap.Chain:
+    """`left | right` as one chain of `|` (an operand that is itself a union joins it)."""
+    parts: list[wrap.Group | wrap.Chain | str] = []
+    for node in (left, right):
+        if isinstance(node, wrap.Chain) and set(node.ops) <= {"|"}:
+            parts.extend(node.parts)
+        else:
+            parts.append(node)
+    return wrap.Chain(tuple(parts), ("|",) * (len(parts) - 1))
+
+
+_SIMPLE_CALL = re.compile(r"([\w.]+)\(([\w.]+(?:, [\w.]+)*)\)")
+
+
+def _call(expression: str) -> wrap.Group | str:
+    """`f(a, b)` (names only) as a call `wrap` can split; other expressions as they are."""
+    match = _SIMPLE_CALL.fullmatch(expression)
+    if match is None:
+        return expression
+    return wrap.call(match.group(1), *match.group(2).split(", "))
+
+
+def _lambda(var: str, body: wrap.Group | wrap.Chain | str) -> wrap.Group | wrap.Chain | str:
+    """`lambda var: body`: black splits a long one before the body's `and`s, else at the
+    body's last bracket."""
+    if isinstance(body, str):
+        operands = _top_level_split(body, " and ")
+        if len(operands) > 1:
+            return wrap.Chain((f"lambda {var}: {operands[0]}", *operands[1:]),
+                              ("and",) * (len(operands) - 1))
+        body = _call(body)
+    if isinstance(body, wrap.Group):
+        return wrap.with_prefix(f"lambda {var}: ", body)
+    return f"lambda {var}: {wrap.one_line(body)}"
+
+
+def _top_level_split(expression: str, separator: str) -> list[str]:
+    """`expression` split at `separator` outside brackets and string literals."""
+    pieces = []
+    depth = start = index = 0
+    while index < len(expression):
+        char = expression[index]
+        if char in "\"'":
+            index += 1
+            while index < len(expression) and expression[index] != char:
+                index += 2 if expression[index] == "\\" else 1
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif depth == 0 and expression.startswith(separator, index):
+            pieces.append(expression[start:index])
+            start = index + len(separator)
+            index = start
+            continue
+        index += 1
+    pieces.append(expression[start:])
+    return pieces

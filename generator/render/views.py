@@ -21,6 +21,7 @@ class FieldView:
     annotation: str
     default: str  # "" when required
     doc: str
+    declaration: str  # `name: annotation = default`, laid out
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class ModelView:
 @dataclass(frozen=True)
 class EnumMemberView:
     name: str
-    value: str
+    value: str  # laid out: in parentheses when the line is too long
 
 
 @dataclass(frozen=True)
@@ -50,13 +51,14 @@ class EnumView:
     base: str
     members: tuple[EnumMemberView, ...]
     decoder: str  # the statement defining `_decode_<Enum>` (see `_rt.enum_decoder`), laid out
+    header: str  # `class Name(base):`, laid out
 
 
 @dataclass(frozen=True)
 class AliasView:
     name: str
     doc: str
-    annotation: str  # a string literal holding the annotation
+    declaration: str  # `Name: _t.TypeAlias = "<annotation>"`, laid out
     decode: str  # the statement `result: Name = <expression on data>`, laid out
 
 
@@ -133,16 +135,19 @@ class ViewBuilder:
 
     def _enum(self, enum: ir.Enum) -> EnumView:
         base = "_rt.OpenIntEnum" if enum.value_type is ir.Scalar.INT else "_rt.OpenStrEnum"
-        members = tuple(EnumMemberView(identifier(m.name), literal(m.value)) for m in enum.members)
+        members = tuple(EnumMemberView(identifier(m.name), _assigned(identifier(m.name), literal(
+            m.value), 4)) for m in enum.members)
         name = identifier(enum.name)
         decoder = wrap.assignment(f"_decode_{name}", wrap.call("_rt.enum_decoder", name), 0)
-        return EnumView(name, _doc_lines(enum.description or enum.name), base, members, decoder)
+        return EnumView(name, _doc_lines(enum.description or enum.name), base, members, decoder,
+                        wrap.statement("class ", wrap.call(name, base), 0, ":"))
 
     def _alias(self, alias: ir.Alias) -> AliasView:
         return AliasView(
             name=identifier(alias.name),
             doc=_doc_lines(alias.description),
-            annotation=string(self._models.annotation(alias.target)),
+            declaration=wrap.declaration(identifier(alias.name), "_t.TypeAlias", string(
+                self._models.annotation(alias.target)), 0),
             decode=wrap.assignment(f"result: {identifier(alias.name)}", _without_parentheses(
                 self._models.decode_layout(alias.target, "data")), 4),
         )
@@ -161,10 +166,8 @@ class ViewBuilder:
             on_read = f.required and not f.write_only
             on_construct = f.required and not f.read_only
             may_be_none = not (on_read and on_construct)
-            annotation = types.annotation(f.type)
-            if may_be_none and not annotation.endswith("| None") and annotation not in (
-                    "None", "_rt.JsonValue"):
-                annotation += " | None"
+            annotation_node = types.annotation_layout(f.type, nullable=may_be_none)
+            annotation = wrap.one_line(annotation_node)
             notes = []
             if f.has_default:
                 notes.append(f"Default: {literal(f.default, as_code=False)}.")
@@ -175,12 +178,16 @@ class ViewBuilder:
                              + (" (required when sending)." if f.required else "."))
             if f.deprecated:
                 notes.append("Deprecated.")
-            default = "None" if not on_construct else ""
-            if f.has_default and default:
+            default_node: wrap.Group | str | None = None if on_construct else "None"
+            if f.has_default and default_node:
                 # The server's default, as data: dataclasses.fields(Model)[i].metadata["default"].
-                default = f'_field(default=None, metadata={{"default": {literal(f.default)}}})'
+                default_node = wrap.call("_field", "default=None", wrap.display(
+                    "metadata=", "{", (f'"default": {literal(f.default)}',), "}"))
+            default = wrap.one_line(default_node) if default_node else ""
             fields.append(FieldView(identifier(f.name), annotation, default,
-                                    _doc_lines(f.description, " ".join(notes))))
+                                    _doc_lines(f.description, " ".join(notes)),
+                                    wrap.declaration(identifier(f.name), annotation_node,
+                                                     default_node, 4)))
             wire = string(f.wire_name)
             source = f"data[{wire}]" if on_read else f"data.get({wire})"
             certain += on_read
@@ -523,8 +530,9 @@ class ViewBuilder:
                 doc = (f"A page of `{op.name}`: the fields of `{model.name}`, `has_next_page()`, "
                        f"`next_page()`, `iter_pages()`, and {how} over every item of every page.")
                 base = f"_m.{identifier(model.name)}"
-                header = wrap.statement("class ", wrap.call(identifier(name), base, mixin), 0)
-                views.append(PageView(header + ":", identifier(name), base, mixin,
+                header = wrap.statement("class ", wrap.call(identifier(name), base, mixin), 0,
+                                        ":")
+                views.append(PageView(header, identifier(name), base, mixin,
                                       docstring(doc), paging, not has_request_id))
         return views
 
@@ -638,6 +646,11 @@ def _decoder_element(decoder: str) -> str:
         argument = decoder[len(function) + 1:-1]
         return wrap.element(wrap.call(f"decode={function}", argument), 4).removeprefix("decode=")
     return decoder
+
+
+def _assigned(target: str, value: str, indent: int) -> str:
+    """`value` as the right of `target = value`, laid out (in parentheses when too long)."""
+    return wrap.assignment(target, value, indent)[len(target) + len(" = "):]
 
 
 def _without_parentheses(node: wrap.Group | wrap.Chain | str) -> wrap.Group | wrap.Chain | str:

@@ -6,13 +6,18 @@ units it cannot vouch for (`generator.layout`). This module lays out a statement
 calls and displays (`f(a, g(b, c))`, `frozenset({"a", "b"})`) and `and` chains, following
 black's right-hand split: a statement that fits stays on one line; otherwise the last bracket
 opens a block whose body is one line when it fits (a call's arguments) and one element per line
-with a trailing comma when it does not (a display's elements always, once split). When a piece
-cannot be laid out by these rules (one element still too long), the result is the plain
-one-line statement, which the formatter then leaves to black. The tests compare with black.
+with a trailing comma when it does not (a display's elements always, once split, but a lone
+element of a list, set or dict); a bracket written with a trailing comma (a union decoder's
+candidates) is always exploded. Annotated declarations (`declaration`) follow black's choice
+between the value's bracket, parentheses around the value and parentheses around the
+annotation. When a piece cannot be laid out by these rules (one element still too long), the
+result is the plain one-line statement, which the formatter then leaves to black. The tests
+compare with black (`tests/test_layout.py`, and whole files in `tests/test_speed_paths.py`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 LINE_LENGTH = 100
@@ -62,6 +67,11 @@ def _flat(node: Group | Chain | str) -> str:
     return node if isinstance(node, str) else node.flat()
 
 
+def one_line(node: Group | Chain | str) -> str:
+    """The text of `node` on one line."""
+    return _flat(node)
+
+
 def with_prefix(prefix: str, node: Group) -> Group:
     """`node` with `prefix` written before its own prefix (`name=`, `return `, `else `)."""
     return replace(node, prefix=prefix + node.prefix)
@@ -83,12 +93,13 @@ def display(prefix: str, opener: str, items: tuple[Group | Chain | str, ...], cl
                  magic=magic and not (opener == "(" and len(items) == 1))
 
 
-def statement(head: str, node: Group, indent: int) -> str:
-    """`head + node` at `indent` spaces, laid out as black would; without the first line's
-    indentation and without a final newline (the template supplies both)."""
-    lines = _lay_out(with_prefix(head, node), indent, "")
+def statement(head: str, node: Group, indent: int, trailer: str = "") -> str:
+    """`head + node + trailer` (a class header's `:`) at `indent` spaces, laid out as black
+    would; without the first line's indentation and without a final newline (the template
+    supplies both)."""
+    lines = _lay_out(with_prefix(head, node), indent, trailer)
     if lines is None:
-        return head + node.flat()
+        return head + node.flat() + trailer
     return "\n".join(lines)[indent:]
 
 
@@ -102,6 +113,15 @@ def assignment(target: str, value: Group | Chain | str, indent: int) -> str:
         return flat
     if isinstance(value, Group):
         head_fits = indent + len(f"{target} = {value.prefix}{value.opener}") <= LINE_LENGTH
+        if value.has_magic():
+            # a bracket that must explode: black splits at the value's own last bracket when
+            # the line up to it fits, else (the target being annotated or subscripted) inside
+            # the parentheses it adds (`linegen._prefer_split_rhs_oop_over_rhs`)
+            if head_fits:
+                return statement(f"{target} = ", value, indent)
+            if ": " in target or "[" in target:
+                return _in_parentheses(target, value, indent) or flat
+            return flat
         if _flat(value).count("(") + _flat(value).count("[") > 2 and not (
                 head_fits and _call_of_call(value)):
             return flat  # brackets inside brackets: black's choices there are not modelled
@@ -109,7 +129,8 @@ def assignment(target: str, value: Group | Chain | str, indent: int) -> str:
             return statement(f"{target} = ", value, indent)
         return _in_parentheses(target, value, indent) or flat  # the head does not fit
     if isinstance(value, Chain) and value.ops == ("if", "else") or \
-            isinstance(value, str) and value.replace(".", "").replace("_", "").isalnum():
+            isinstance(value, str) and (value.replace(".", "").replace("_", "").isalnum()
+                                        or _STRING.fullmatch(value)):
         return _in_parentheses(target, value, indent) or flat
     return flat
 
@@ -121,6 +142,57 @@ def _call_of_call(node: Group) -> bool:
     return (node.opener == "(" and not node.display and not node.magic
             and isinstance(inner, Group) and inner.opener == "(" and not inner.display
             and not inner.magic and all(isinstance(i, str) for i in inner.items))
+
+
+# A dict display's entry black cannot split (a string key, a dotted name): it stays as long as
+# it is on its own line.
+_UNSPLITTABLE = re.compile(r'"(?:[^"\\\n]|\\.)*": [\w.]+')
+_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')  # one string literal, as `pysyntax.string` writes it
+
+
+def declaration(name: str, annotation: Group | Chain | str, value: Group | str | None,
+                indent: int) -> str:
+    """`name: annotation` or `name: annotation = value` (a class attribute) at `indent` spaces,
+    laid out as black would; without the first line's indentation. The plain text when no
+    layout applies (the formatter then leaves the statement to black).
+
+    black puts invisible parentheses around the annotation and the value. With a value: when
+    `name: annotation = (` fits, the split is at the value's own last bracket if the line up to
+    it fits, else inside parentheses around the value (even a string that does not fit in
+    them); when it does not fit, the parentheses around an annotation with `|` are the ones
+    made visible (`name: (` … `) = value`). Without a value: an annotation with `|`, or a lone
+    name, goes inside parentheses; a subscript (`list[…]`) is split at its bracket."""
+    typed = f"{name}: {_flat(annotation)}"
+    flat = typed + (f" = {_flat(value)}" if value is not None else "")
+    if indent + len(flat) <= LINE_LENGTH:
+        return flat
+    if value is not None:
+        if indent + len(f"{typed} = (") <= LINE_LENGTH:
+            if isinstance(value, Group) and not value.display:
+                if indent + len(f"{typed} = {value.prefix}{value.opener}") <= LINE_LENGTH:
+                    return statement(f"{typed} = ", value, indent)
+                return _in_parentheses(typed, value, indent) or flat
+            if isinstance(value, str) and (_STRING.fullmatch(value) or value == "None"):
+                return "\n".join([f"{typed} = (", " " * (indent + 4) + value, " " * indent + ")"])
+            return flat
+        tail = f") = {_flat(value)}"
+        if not isinstance(annotation, Chain) or indent + len(tail) > LINE_LENGTH:
+            return flat
+        return _annotation_in_parentheses(name, annotation, indent, tail) or flat
+    if isinstance(annotation, Chain) or isinstance(annotation, str) and \
+            annotation.replace(".", "").replace("_", "").isalnum():
+        return _annotation_in_parentheses(name, annotation, indent, ")") or flat
+    if isinstance(annotation, Group) and annotation.opener == "[" and not annotation.display:
+        return statement(f"{name}: ", annotation, indent)
+    return flat
+
+
+def _annotation_in_parentheses(name: str, annotation: Chain | str, indent: int,
+                               tail: str) -> str | None:
+    body = _lay_out(annotation, indent + 4, "")
+    if body is None or indent + len(name) + 3 > LINE_LENGTH:
+        return None
+    return "\n".join([f"{name}: (", *body, " " * indent + tail])
 
 
 def _in_parentheses(target: str, value: Group | Chain | str, indent: int) -> str | None:
@@ -162,7 +234,7 @@ def _lay_out(node: Group | Chain | str, indent: int, trailer: str) -> list[str] 
     pad = " " * indent
     if isinstance(node, str):
         line = pad + node + trailer
-        return [line] if len(line) <= LINE_LENGTH else None
+        return [line] if len(line) <= LINE_LENGTH or _UNSPLITTABLE.fullmatch(node) else None
     if not node.has_magic():
         line = pad + node.flat() + trailer
         if len(line) <= LINE_LENGTH:
@@ -177,7 +249,9 @@ def _lay_out(node: Group | Chain | str, indent: int, trailer: str) -> list[str] 
     joined = ", ".join(_flat(i) for i in node.items)
     if not node.display and not node.has_magic() and len(inner + joined) <= LINE_LENGTH:
         body = [inner + joined]
-    elif len(node.items) == 1 and not node.display and not node.magic:
+    elif len(node.items) == 1 and not node.magic and not (node.display and node.opener == "("):
+        # one argument, or a list's, set's or dict's one element: black splits the body
+        # further without adding a comma (a one-element tuple keeps its own)
         body = _lay_out(node.items[0], indent + 4, "")
     else:
         body = []
