@@ -25,7 +25,7 @@ black_version = _package_version("black")
 
 from .cache import cache_dir, store
 from .diagnostics import Diagnostic, GenerationFailed, Severity
-from .layout import UNIT_BREAK, normalize_docstrings, split_units, units_if_understood
+from .layout import UNIT_BREAK, Unit, normalized_units
 
 LINE_LENGTH = 100
 _MODE = black.Mode(target_versions={TargetVersion.PY311}, line_length=LINE_LENGTH)
@@ -115,13 +115,13 @@ def _plan_declarations(pieces: list[str], pack: dict[str, str],
         # are (as between units): black would drop them at the start of a piece
         code = piece.lstrip("\n")
         lead = piece[:len(piece) - len(code)]
-        normalized = normalize_docstrings(code, LINE_LENGTH)
-        if len(pieces) > 1:
-            found = units_if_understood(normalized, LINE_LENGTH)
-            if found is None:
-                return None
+        normalized, understood = normalized_units(code, LINE_LENGTH)
+        if understood is not None:
+            found = understood
+        elif len(pieces) > 1:
+            return None
         else:
-            found = split_units(normalized, LINE_LENGTH)
+            found = [Unit(normalized, "", 0, False)]  # only black understands it
         for number, unit in enumerate(found):
             before = lead + unit.before if number == 0 else unit.before
             if unit.settled:

@@ -121,7 +121,14 @@ def units_if_understood(text: str, line_length: int, member_split_lines: int = 4
     understand, which only black can format, as a whole."""
     lines = text.splitlines(keepends=True)
     scanned = _scan(lines)
-    if scanned is None or not text.endswith("\n") or not text.strip():
+    if scanned is None:
+        return None
+    return _units_of_scanned(text, lines, scanned, line_length, member_split_lines)
+
+
+def _units_of_scanned(text: str, lines: list[str], scanned: list[_Line], line_length: int,
+                      member_split_lines: int) -> list[Unit] | None:
+    if not text.endswith("\n") or not text.strip():
         return None
     units: list[Unit] = []
     previous_end = 0
@@ -438,10 +445,26 @@ def normalize_docstrings(text: str, line_length: int) -> str:
     """`text` with every docstring (the first statement of the module, a class or a function,
     written `\"\"\"…\"\"\"`) the way black writes it: black re-indents, strips and pads docstrings,
     and may move the closing quotes; this is black's own procedure, for the renderer's strings."""
+    return normalized_units(text, line_length)[0]
+
+
+def normalized_units(text: str, line_length: int, member_split_lines: int = 40
+                     ) -> tuple[str, list[Unit] | None]:
+    """`normalize_docstrings(text)` and its units (`units_if_understood`), scanning the text
+    once when the docstrings were already black's (the renderer writes most of them so)."""
     lines = text.splitlines(keepends=True)
     scanned = _scan(lines)
     if scanned is None:
-        return text
+        return text, None
+    normalized = _normalize_scanned(lines, scanned, line_length)
+    if normalized is None:
+        return text, _units_of_scanned(text, lines, scanned, line_length, member_split_lines)
+    return normalized, units_if_understood(normalized, line_length, member_split_lines)
+
+
+def _normalize_scanned(lines: list[str], scanned: list[_Line], line_length: int) -> str | None:
+    """The lines with black's docstrings, or None when that changes nothing."""
+    changed = False
     out: list[str] = []
     previous: _Line | None = None  # the last line of code before this one
     i = 0
@@ -458,6 +481,7 @@ def normalize_docstrings(text: str, line_length: int) -> str:
             if literal.rstrip().endswith('"""') and body_end > line.indent + 2:
                 value = literal[line.indent:literal.rstrip().rfind('"""') + 3]
                 fixed = _black_docstring(value, " " * line.indent, line_length)
+                changed = changed or fixed != value
                 out.append(" " * line.indent + fixed + literal[line.indent + len(value):])
                 previous = scanned[end]
                 i = end + 1
@@ -466,7 +490,7 @@ def normalize_docstrings(text: str, line_length: int) -> str:
         if line.text.strip() and not line.in_string:
             previous = line
         i += 1
-    return "".join(out)
+    return "".join(out) if changed else None
 
 
 def _black_docstring(value: str, indent: str, line_length: int) -> str:
