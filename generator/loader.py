@@ -70,9 +70,20 @@ class Document:
                         self.line_offset)
 
     def _yaml_line(self, tokens: list[str]) -> int | None:
-        found = _scan_block_yaml(self._block_lines, tokens)
+        sequences: list[tuple[int, int, int, int]] = []
+        found = _scan_block_yaml(self._block_lines, tokens, sequences)
         if found is not None:
             return found
+        if sequences:
+            # the scan stopped at a block sequence: compose those lines alone, not the file
+            lo, hi, index, line = sequences[0]
+            try:
+                node = yaml.compose("\n".join(self._block_lines.lines[lo:hi]),
+                                    Loader=_BaseLoader)
+            except yaml.YAMLError:  # e.g. an alias whose anchor is outside these lines
+                node = None
+            if node is not None:
+                return _walk(node, tokens[index:], line, lo)
         return self._composed_line(tokens)
 
     @functools.cached_property
@@ -88,24 +99,29 @@ class Document:
         node = self._yaml_root
         if node is None:
             return None
-        line = node.start_mark.line + 1
-        for token in tokens:
-            child = None
-            if isinstance(node, yaml.MappingNode):
-                for key_node, value_node in node.value:
-                    if str(key_node.value) == token:
-                        child = value_node
-                        line = key_node.start_mark.line + 1
-                        break
-            elif isinstance(node, yaml.SequenceNode) and token.isdigit():
-                index = int(token)
-                if index < len(node.value):
-                    child = node.value[index]
-                    line = child.start_mark.line + 1
-            if child is None:
-                break
-            node = child
-        return int(line)
+        return _walk(node, tokens, node.start_mark.line + 1, 0)
+
+
+def _walk(node: Any, tokens: list[str], line: int, offset: int) -> int:
+    """The line of `tokens` below a composed node (whose text starts `offset` lines into the
+    file), or of the nearest of them that exists; `line` is the node's own."""
+    for token in tokens:
+        child = None
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if str(key_node.value) == token:
+                    child = value_node
+                    line = key_node.start_mark.line + 1 + offset
+                    break
+        elif isinstance(node, yaml.SequenceNode) and token.isdigit():
+            index = int(token)
+            if index < len(node.value):
+                child = node.value[index]
+                line = child.start_mark.line + 1 + offset
+        if child is None:
+            break
+        node = child
+    return int(line)
 
 
 # Finding a line by composing the whole YAML file costs seconds on a large spec; most specs are
@@ -154,9 +170,12 @@ class _BlockYamlLines:
         return next((i for i in range(start, stop) if columns[i] >= 0), None)
 
 
-def _scan_block_yaml(lines: _BlockYamlLines, tokens: list[str]) -> int | None:
+def _scan_block_yaml(lines: _BlockYamlLines, tokens: list[str],
+                     sequences: list[tuple[int, int, int, int]] | None = None) -> int | None:
     """1-based line of the value at `tokens` in block-style YAML, or of its nearest existing
-    parent, as `Document._composed_line` finds it; None when the text is not plain enough."""
+    parent, as `Document._composed_line` finds it; None when the text is not plain enough.
+    When the scan stops at a block sequence, (its first line, the line after it, the index of
+    the token below it, the line found so far) is added to `sequences`."""
     text, columns = lines.lines, lines.columns
     n = len(text)
     lo = lines.next_significant(0, n)
@@ -173,6 +192,8 @@ def _scan_block_yaml(lines: _BlockYamlLines, tokens: list[str]) -> int | None:
         if entries is None:
             return None
         if text[lo].startswith("-", col):  # a block sequence: left to the composer
+            if sequences is not None:
+                sequences.append((lo, hi, index, line))
             return None
         found = -1
         for i in entries:
@@ -190,7 +211,14 @@ def _scan_block_yaml(lines: _BlockYamlLines, tokens: list[str]) -> int | None:
         line = found + 1
         end = next((j for j in entries if j > found), hi)
         if end < hi and (text[end].startswith(("- ", "-\n"), col) or text[end][col:] == "-"):
-            return None  # a block sequence at its key's indentation: left to the composer
+            # a block sequence at its key's indentation: left to the composer
+            if index == len(tokens) - 1:
+                return line
+            if sequences is not None:
+                after = next((j for j in entries if j > end and not (
+                    text[j].startswith(("- ", "-\n"), col) or text[j][col:] == "-")), hi)
+                sequences.append((end, after, index + 1, line))
+            return None
         value = value.strip()
         if value and not value.startswith("#"):
             if value[0] in "&*!{[":

@@ -161,11 +161,12 @@ def _pointers(data: object, pointer: str = "") -> list[str]:
     return found
 
 
-LARGE_GITHUB = CORPUS / "large" / "github-api.github.com.yaml"
+LARGE_YAML = [CORPUS / "large" / name for name in ("github-api.github.com.yaml",
+                                                  "openai-openapi.yaml")]
 
 
 @pytest.mark.parametrize("spec", SPECS + sorted((ROOT / "tests" / "broken").glob("*.yaml"))
-                         + ([LARGE_GITHUB] if LARGE_GITHUB.exists() else []),
+                         + [spec for spec in LARGE_YAML if spec.exists()],
                          ids=lambda p: p.stem)
 def test_yaml_line_scan_agrees_with_composing(spec: Path) -> None:
     try:
@@ -179,6 +180,8 @@ def test_yaml_line_scan_agrees_with_composing(spec: Path) -> None:
         fast = _scan_block_yaml(document._block_lines, tokens)
         if fast is not None:
             assert fast == document._composed_line(tokens), pointer
+        # through the composer of a block sequence's lines alone, where the scan stops
+        assert document._yaml_line(tokens) == document._composed_line(tokens), pointer
 
 
 YAML_CORPUS = sorted(p for p in CORPUS.glob("*/*") if p.suffix in (".yaml", ".yml"))
