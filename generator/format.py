@@ -40,8 +40,8 @@ _KEY_PREFIX = (f"black {black_version} {_MODE!r} "
 
 
 def format_files(files: dict[str, str], package: str,
-                 verbatim: frozenset[str] = frozenset(), workers: int | None = None
-                 ) -> dict[str, str]:
+                 verbatim: frozenset[str] = frozenset(), workers: int | None = None,
+                 part: str = "") -> dict[str, str]:
     """Every `.py` file as black formats it. A file is cut into declarations where the renderer
     marked them (`UNIT_BREAK`); a declaration formatted before is taken whole from the file's
     cache pack. The others go through units (`generator.layout`): the units the renderer already
@@ -59,7 +59,7 @@ def format_files(files: dict[str, str], package: str,
         if not path.endswith(".py") or path in verbatim:
             formatted[path] = text
             continue
-        pack_path = _pack_path(cache, package, path) if UNIT_BREAK in text else None
+        pack_path = _pack_path(cache, package, path, part) if UNIT_BREAK in text else None
         pack = _read_pack(pack_path)
         packs[path] = (pack_path, pack)
         plan = _plan_declarations(text.split(UNIT_BREAK), pack, jobs, f"{package}/{path}")
@@ -107,6 +107,9 @@ def _plan_declarations(pieces: list[str], pack: dict[str, str],
     plan = []
     for piece in pieces:
         key = hashlib.blake2b(piece.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+        if not piece:  # before the first UNIT_BREAK of a part that starts with one
+            plan.append(_Declaration(key, "", None))
+            continue
         if key in pack:
             plan.append(_Declaration(key, pack[key], None))
             continue
@@ -135,17 +138,19 @@ def _plan_declarations(pieces: list[str], pack: dict[str, str],
     return plan
 
 
-def has_packs(package: str, paths: tuple[str, ...]) -> bool:
-    """Whether earlier runs left packs of formatted declarations for these files of `package`
-    (then formatting is mostly reading them, and not worth other processes)."""
-    packs = [_pack_path(cache_dir(), package, path) for path in paths]
+def has_packs(package: str, paths: tuple[tuple[str, str], ...]) -> bool:
+    """Whether earlier runs left packs of formatted declarations for these (file, part) of
+    `package` (then formatting is mostly reading them, and not worth other processes)."""
+    packs = [_pack_path(cache_dir(), package, path, part) for path, part in paths]
     return all(pack is not None and pack.is_file() for pack in packs)
 
 
-def _pack_path(cache: Path | None, package: str, path: str) -> Path | None:
+def _pack_path(cache: Path | None, package: str, path: str, part: str) -> Path | None:
+    """A pack per file and render part: parts of one file format in different processes."""
     if cache is None:
         return None
-    return cache / "declarations" / hashlib.sha256(f"{package}/{path}".encode()).hexdigest()
+    name = f"{package}/{path}#{part}"
+    return cache / "declarations" / hashlib.sha256(name.encode()).hexdigest()
 
 
 def _read_pack(path: Path | None) -> dict[str, str]:

@@ -117,21 +117,26 @@ def _render_and_format(api: ir.Api) -> dict[str, str]:
     size = len(api.declarations) + len(api.operations)
     parts: list[dict[str, str]]
     if (size >= PARALLEL_RENDER_SIZE and available_workers() > 1 and hasattr(os, "fork")
-            and not has_packs(api.package, ("models.py", "client.py"))):
+            and not has_packs(api.package, (("models.py", "models"), ("client.py", "client")))):
         import concurrent.futures
         import multiprocessing
 
         _api_for_workers = api
         try:
             context = multiprocessing.get_context("fork")
-            with concurrent.futures.ProcessPoolExecutor(len(RENDER_PARTS),
-                                                        mp_context=context) as pool:
-                parts = list(pool.map(_render_part_in_worker, RENDER_PARTS))
+            # the first part is about half the work, the other two the other half
+            by_work = ("models", "client", "models-rest")
+            with concurrent.futures.ProcessPoolExecutor(2, mp_context=context) as pool:
+                done = dict(zip(by_work, pool.map(_render_part_in_worker, by_work)))
+            parts = [done[part] for part in RENDER_PARTS]
         finally:
             _api_for_workers = None
     else:
         parts = [_format_part(api, part, None) for part in RENDER_PARTS]
-    files = {path: text for part in parts for path, text in part.items()}
+    files: dict[str, str] = {}
+    for part_files in parts:
+        for path, text in part_files.items():
+            files[path] = files.get(path, "") + text
     return {path: files[path] for path in FILE_ORDER}
 
 
@@ -141,7 +146,8 @@ def _render_part_in_worker(part: str) -> dict[str, str]:
 
 
 def _format_part(api: ir.Api, part: str, workers: int | None) -> dict[str, str]:
-    return format_files(render_part(api, part), api.package, SPEC_INDEPENDENT_FILES, workers)
+    return format_files(render_part(api, part), api.package, SPEC_INDEPENDENT_FILES, workers,
+                        part)
 
 
 def package_name_from_title(data: dict[str, object]) -> str:

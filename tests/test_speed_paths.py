@@ -33,8 +33,9 @@ def _raw_files(spec: Path | list[Path], monkeypatch: pytest.MonkeyPatch) -> dict
     captured: dict[str, str] = {}
 
     def keep(files: dict[str, str], package: str, verbatim: frozenset[str] = frozenset(),
-             workers: int | None = None) -> dict[str, str]:
-        captured.update(files)
+             workers: int | None = None, part: str = "") -> dict[str, str]:
+        for path, text in files.items():  # the parts of a file come in order
+            captured[path] = captured.get(path, "") + text
         return files
 
     monkeypatch.setattr(pipeline, "format_files", keep)
@@ -90,6 +91,30 @@ def test_parallel_rendering_gives_the_same_bytes(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(pipeline, "PARALLEL_RENDER_SIZE", 0)
     monkeypatch.setenv("CLIENTGEN_FORMAT_WORKERS", "2")
     assert pipeline.generate_package(spec, "pkg", Reporter(), pipeline.Options()) == serial
+
+
+def test_models_cut_in_two_parts_gives_the_same_bytes(monkeypatch: pytest.MonkeyPatch,
+                                                       tmp_path: Path) -> None:
+    """models.py rendered in two parts (its first declarations, then the rest, as two
+    processes do for a large package) is the file rendered whole, from a cold and a warm cache."""
+    from generator import render
+
+    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", "")
+    spec = ROOT / "specs" / "depicta.yaml"
+    monkeypatch.setattr(render, "models_cut", lambda api: len(api.declarations))
+    whole = pipeline.generate_package(spec, "pkg", Reporter(), pipeline.Options())
+    monkeypatch.undo()
+    monkeypatch.setattr(render, "_LINES_PER_OPERATION", 0)  # the cut falls in the middle
+    api = pipeline.build_ir(spec, "pkg", Reporter(), pipeline.Options())
+    assert 0 < render.models_cut(api) < len(api.declarations)
+    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", "")
+    monkeypatch.setattr(pipeline, "PARALLEL_RENDER_SIZE", 10**9)
+    assert pipeline.generate_package(spec, "pkg", Reporter(), pipeline.Options()) == whole
+    monkeypatch.setattr(pipeline, "PARALLEL_RENDER_SIZE", 0)
+    monkeypatch.setenv("CLIENTGEN_FORMAT_WORKERS", "2")
+    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(tmp_path))
+    for _ in range(2):  # cold cache, then the packs
+        assert pipeline.generate_package(spec, "pkg", Reporter(), pipeline.Options()) == whole
 
 
 def test_parallel_formatting_gives_the_same_bytes(
@@ -240,7 +265,7 @@ def test_declarations_from_the_pack_give_the_same_bytes(
     expected = fmt.format_files(raw, "pkg")
     monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(tmp_path))
     assert fmt.format_files(raw, "pkg") == expected  # packs written
-    assert fmt.has_packs("pkg", ("models.py", "client.py"))
+    assert fmt.has_packs("pkg", (("models.py", ""), ("client.py", "")))
     planned: dict[str, int] = {}
     plan = fmt._plan_declarations
 

@@ -64,10 +64,13 @@ def header_line(api: ir.Api) -> str:
 SPEC_INDEPENDENT_FILES = frozenset({"_runtime.py"})
 
 
-# The package's files in two parts that render independently (each part's names and
-# variables come from its own renderer), so a large package renders on two cores
-# (`pipeline`); FILE_ORDER is the order of the files in the rendered package.
-RENDER_PARTS = ("models", "client")
+# The package's files in parts that render independently (each declaration's names and
+# variables come from its own view), so a large package renders on two cores (`pipeline`):
+# models.py's header and first declarations; its other declarations (the text from their first
+# UNIT_BREAK, to follow the first part's); client.py and the rest. The cut in models.py makes
+# the first part about half the work (`models_cut`). FILE_ORDER is the order of the files in
+# the rendered package; a file's text is the concatenation of its parts' in RENDER_PARTS order.
+RENDER_PARTS = ("models", "models-rest", "client")
 FILE_ORDER = ("__init__.py", "models.py", "client.py", "errors.py", "_runtime.py", "py.typed",
               "README.md")
 
@@ -77,12 +80,16 @@ def render_part(api: ir.Api, part: str) -> dict[str, str]:
     views = ViewBuilder(api)
     title_doc = docstring(api.title)
     model_names = [d.name for d in api.declarations]
-    if part == "models":
-        enums, models, aliases = views.declarations()
-        return {"models.py": _render(
-            "models.py.j2", title_doc=title_doc, enums=enums, models=models,
-            aliases=aliases, exports=model_names,
-        )}
+    if part in ("models", "models-rest"):
+        in_file_order = _declarations_in_file_order(api)
+        cut = models_cut(api)
+        chosen = in_file_order[:cut] if part == "models" else in_file_order[cut:]
+        if part == "models-rest" and not chosen:
+            return {"models.py": ""}
+        enums, models, aliases = views.declarations(chosen)
+        text = _render("models.py.j2", title_doc=title_doc, enums=enums, models=models,
+                       aliases=aliases, exports=model_names)
+        return {"models.py": text if part == "models" else text[text.index(UNIT_BREAK):]}
     operations = views.operations()
     page_names = [name for op in api.operations for name in (op.page_classes or ())]
     env_doc = docstring(f"`{api.env_prefix}_API_KEY`, `{api.env_prefix}_BASE_URL`")
@@ -111,3 +118,34 @@ def render_part(api: ir.Api, part: str) -> dict[str, str]:
             examples=views.examples(),
         ),
     }
+
+
+def _declarations_in_file_order(api: ir.Api) -> list[ir.Declaration]:
+    """models.py lists enums, then models, then aliases, each in the IR's order."""
+    return ([d for d in api.declarations if isinstance(d, ir.Enum)]
+            + [d for d in api.declarations if isinstance(d, ir.Model)]
+            + [d for d in api.declarations if isinstance(d, ir.Alias)])
+
+
+# Rough lines of output, to share the work of rendering and formatting between two processes.
+_LINES_PER_OPERATION = 100
+
+
+def models_cut(api: ir.Api) -> int:
+    """How many declarations (in file order) the "models" part renders: about half of the
+    package's estimated lines, the rest of models.py going with client.py."""
+    def lines(declaration: ir.Declaration) -> int:
+        if isinstance(declaration, ir.Model):
+            return 15 + 7 * len(declaration.fields)
+        if isinstance(declaration, ir.Enum):
+            return 8 + len(declaration.members)
+        return 10
+
+    in_file_order = _declarations_in_file_order(api)
+    total = sum(map(lines, in_file_order)) + _LINES_PER_OPERATION * len(api.operations)
+    done = 0
+    for index, declaration in enumerate(in_file_order):
+        if done >= total // 2:
+            return index
+        done += lines(declaration)
+    return len(in_file_order)

@@ -8,6 +8,7 @@ from the IR, where `generator.naming` made them valid.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 from .. import ir
 from . import wrap
@@ -120,9 +121,11 @@ class ViewBuilder:
 
     # ---------------------------------------------------------------------------- models
 
-    def declarations(self) -> tuple[list[EnumView], list[ModelView], list[AliasView]]:
+    def declarations(self, chosen: Sequence[ir.Declaration] | None = None
+                     ) -> tuple[list[EnumView], list[ModelView], list[AliasView]]:
+        """The views of the declarations (of `chosen` only, when given), by kind."""
         enums, models, aliases = [], [], []
-        for declaration in self.api.declarations:
+        for declaration in self.api.declarations if chosen is None else chosen:
             self._models.restart_names()
             match declaration:
                 case ir.Enum():
