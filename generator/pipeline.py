@@ -11,7 +11,7 @@ import keyword
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from . import __version__, freshness, ir
 from .build import build_api
@@ -24,7 +24,7 @@ from .naming import snake_case
 from .render import FILE_ORDER, RENDER_PARTS, SPEC_INDEPENDENT_FILES, header_line, render_part
 from .resolver import resolve_refs
 from .surface import SURFACE_FILE, build_surface, surface_text
-from .validate import check_version, validate
+from .validate import check_version, validate_alongside
 from .writer import MANIFEST, manifest_text
 
 
@@ -48,11 +48,13 @@ VALIDATE_LIMIT = 1_000_000  # characters of spec text
 def build_ir(
     spec_paths: Path | Sequence[Path], package: str | None, reporter: Reporter,
     options: Options = Options(), display_names: Sequence[str] | None = None,
-    inputs: list[Path] | None = None,
+    inputs: list[Path] | None = None, unfinished: list[Callable[[], None]] | None = None,
 ) -> ir.Api:
     """Every stage up to the IR: load (and merge pages) → overlays → resolve → validate → build.
     The paths of every file read (pages, overlays, files reached by `$ref`) are added to
-    `inputs` when given."""
+    `inputs` when given. Validation runs alongside (`validate_alongside`); with `unfinished`,
+    the function that waits for its findings is added there for the caller to run later
+    (rendering can go on meanwhile), else it is run before returning."""
     reporter.strict = options.strict
     paths = [spec_paths] if isinstance(spec_paths, Path) else list(spec_paths)
     if isinstance(display_names, str):
@@ -69,10 +71,11 @@ def build_ir(
     if inputs is not None:
         inputs.extend(dict.fromkeys([*paths, *options.overlays,
                                      *(d.path for d in spec.documents.values())]))
+    finish_validation = None
     if options.validate:
         size = sum(len(d.text) for d in spec.documents.values())
         if size <= VALIDATE_LIMIT or options.strict or options.full_validation:
-            validate(spec, family, reporter)
+            finish_validation = validate_alongside(spec, family, reporter)
             reporter.raise_if_errors()
         else:
             reporter.info(spec.root.display_name, "", f"openapi-spec-validator skipped: the spec "
@@ -80,7 +83,14 @@ def build_ir(
                           "`clientgen validate` or use --strict for its findings")
     name = package or package_name_from_title(spec.root.data)
     sha256 = hashlib.sha256(document.text.encode("utf-8", "surrogatepass")).hexdigest()
-    return build_api(spec, family, reporter, name, sha256)
+    if finish_validation is not None and unfinished is not None:
+        unfinished.append(finish_validation)
+        finish_validation = None
+    try:
+        return build_api(spec, family, reporter, name, sha256)
+    finally:
+        if finish_validation is not None:
+            finish_validation()
 
 
 def generate_package(
@@ -90,10 +100,16 @@ def generate_package(
     """(package name, {relative path: text}) for the spec (or pages of one spec)."""
     names = [display_name] if isinstance(display_name, str) else display_name
     inputs: list[Path] = []
-    api = build_ir(spec_paths, package, reporter, options, names, inputs)
+    unfinished: list[Callable[[], None]] = []
+    try:
+        api = build_ir(spec_paths, package, reporter, options, names, inputs, unfinished)
+        rendered = _render_and_format(api)
+    finally:
+        for finish in unfinished:
+            finish()
     header = header_line(api)
     files = {path: header + text if path.endswith(".py") else text
-             for path, text in _render_and_format(api).items()}
+             for path, text in rendered.items()}
     files[SURFACE_FILE] = surface_text(build_surface(api))
     roots = [spec_paths] if isinstance(spec_paths, Path) else list(spec_paths)
     files[MANIFEST] = manifest_text(files, __version__, api.spec_sha256,

@@ -9,8 +9,10 @@ makes every warning an error. The version itself is checked here: without a supp
 
 from __future__ import annotations
 
+import os
+import pickle
 import re
-from typing import Any
+from typing import Any, Callable
 
 from .diagnostics import Reporter, pointer_join
 from .resolver import ResolvedSpec
@@ -44,6 +46,57 @@ def check_version(spec: ResolvedSpec, reporter: Reporter) -> str | None:
                        "are (declare 3.1 if the document uses no 3.2 features)")
         return None
     return "3.1"
+
+
+def validate_alongside(spec: ResolvedSpec, family: str, reporter: Reporter
+                       ) -> Callable[[], None]:
+    """Start `validate` in a forked process and return the function that waits for it and adds
+    its findings where `validate` would have: before every diagnostic reported since. Its
+    findings are warnings, which stop nothing, so the IR can be built meanwhile on the other
+    core (the validator takes about as long as everything else on a mid-sized spec). Under
+    `--strict` (warnings are errors, and stop the run), or without `fork`, it runs here."""
+    if reporter.strict or not hasattr(os, "fork") or _cores() < 2:
+        validate(spec, family, reporter)
+        return lambda: None
+    before = len(reporter.diagnostics)
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the forked process; its result is checked by tests
+        payload = pickle.dumps(None)
+        try:
+            os.close(read)
+            validate(spec, family, reporter)
+            payload = pickle.dumps(reporter.diagnostics[before:])
+        finally:
+            try:
+                with os.fdopen(write, "wb") as stream:
+                    stream.write(payload)
+            finally:
+                os._exit(0)
+    os.close(write)
+
+    def finish() -> None:
+        with os.fdopen(read, "rb") as stream:
+            payload = stream.read()
+        os.waitpid(child, 0)
+        findings = pickle.loads(payload) if payload else None
+        later = reporter.diagnostics[before:]
+        del reporter.diagnostics[before:]
+        if findings is None:  # the process failed: validate here, where its error shows
+            validate(spec, family, reporter)
+        else:
+            reporter.diagnostics.extend(findings)
+        seen = {(d.file, d.pointer, d.message) for d in reporter.diagnostics[before:]}
+        reporter.diagnostics.extend(d for d in later if (d.file, d.pointer, d.message) not in seen)
+
+    return finish
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def validate(spec: ResolvedSpec, family: str, reporter: Reporter) -> None:

@@ -286,3 +286,33 @@ def test_declarations_from_the_pack_give_the_same_bytes(
     monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(tmp_path))
     assert fmt.format_files(changed, "pkg") == uncached
     assert uncached["models.py"] == black.format_str(_unmarked(changed["models.py"]), mode=MODE)
+
+
+VALIDATED = (sorted((ROOT / "tests" / "broken").glob("*.yaml"))
+             + sorted(p for p in (CORPUS / "edge").glob("*") if p.suffix in (".yaml", ".json"))[:40])
+
+
+def test_validation_alongside_reports_what_validation_in_line_reports(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The validator runs in a forked process while the IR is built; its findings land where
+    running it first would put them, and nothing else changes."""
+    from generator import validate
+
+    def outcome(spec: Path) -> tuple[list[object], list[object] | None]:
+        reporter = Reporter()
+        try:
+            pipeline.build_ir(spec, "pkg", reporter, pipeline.Options())
+        except GenerationFailed as failed:
+            return list(reporter.diagnostics), list(failed.diagnostics)
+        except Exception as exc:  # noqa: BLE001 - a load error is the same either way
+            return [type(exc).__name__], None
+        return list(reporter.diagnostics), None
+
+    findings = 0
+    for spec in VALIDATED:
+        monkeypatch.setattr(validate, "_cores", lambda: 1)
+        in_line = outcome(spec)
+        monkeypatch.setattr(validate, "_cores", lambda: 2)
+        assert outcome(spec) == in_line, spec
+        findings += sum("not valid OpenAPI" in str(d) for d in in_line[0])
+    assert findings > 0
