@@ -71,22 +71,22 @@ def build_ir(
     if inputs is not None:
         inputs.extend(dict.fromkeys([*paths, *options.overlays,
                                      *(d.path for d in spec.documents.values())]))
-    finish_validation = None
+    finish_validation: Callable[[], None] | None = None
     if options.validate:
         size = sum(len(d.text) for d in spec.documents.values())
         if size <= VALIDATE_LIMIT or options.strict or options.full_validation:
             finish_validation = validate_alongside(spec, family, reporter)
-            reporter.raise_if_errors()
+            if unfinished is not None:
+                unfinished.append(finish_validation)
+                finish_validation = None
         else:
             reporter.info(spec.root.display_name, "", f"openapi-spec-validator skipped: the spec "
                           f"is over {VALIDATE_LIMIT:,} characters (it takes seconds); run "
                           "`clientgen validate` or use --strict for its findings")
-    name = package or package_name_from_title(spec.root.data)
-    sha256 = hashlib.sha256(document.text.encode("utf-8", "surrogatepass")).hexdigest()
-    if finish_validation is not None and unfinished is not None:
-        unfinished.append(finish_validation)
-        finish_validation = None
     try:
+        reporter.raise_if_errors()  # under --strict, validation ran in line: its findings stop
+        name = package or package_name_from_title(spec.root.data)
+        sha256 = hashlib.sha256(document.text.encode("utf-8", "surrogatepass")).hexdigest()
         return build_api(spec, family, reporter, name, sha256)
     finally:
         if finish_validation is not None:
