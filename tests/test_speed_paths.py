@@ -115,6 +115,11 @@ def test_models_cut_in_two_parts_gives_the_same_bytes(monkeypatch: pytest.Monkey
     monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(tmp_path))
     for _ in range(2):  # cold cache, then the packs
         assert pipeline.generate_package(spec, "pkg", Reporter(), pipeline.Options()) == whole
+    # wherever the cut falls: before the first enum, between kinds, after the last alias
+    monkeypatch.setattr(pipeline, "PARALLEL_RENDER_SIZE", 10**9)
+    for cut in range(len(api.declarations) + 1):
+        monkeypatch.setattr(render, "models_cut", lambda api, cut=cut: cut)
+        assert pipeline.generate_package(spec, "pkg", Reporter(), pipeline.Options()) == whole, cut
 
 
 def test_parallel_formatting_gives_the_same_bytes(

@@ -87,8 +87,10 @@ def render_part(api: ir.Api, part: str) -> dict[str, str]:
         if part == "models-rest" and not chosen:
             return {"models.py": ""}
         enums, models, aliases = views.declarations(chosen)
+        # the header is the whole file's: it must not depend on which declarations this part has
+        has_models = any(isinstance(d, ir.Model) for d in in_file_order)
         text = _render("models.py.j2", title_doc=title_doc, enums=enums, models=models,
-                       aliases=aliases, exports=model_names)
+                       aliases=aliases, exports=model_names, has_models=has_models)
         return {"models.py": text if part == "models" else text[text.index(UNIT_BREAK):]}
     operations = views.operations()
     page_names = [name for op in api.operations for name in (op.page_classes or ())]
