@@ -7,9 +7,11 @@ costs time, never correctness.
 
 from __future__ import annotations
 
+import marshal
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 
 def cache_dir() -> Path | None:
@@ -35,3 +37,28 @@ def store(entry: Path, content: str | bytes) -> None:
         os.replace(temporary, entry)
     except OSError:
         pass
+
+
+def read_pack(path: Path | None, format: str) -> dict[str, Any]:
+    """The entries of a pack (one `marshal` file of many entries, read at once) written in
+    `format` (which names what the entries depend on); empty when there is none or it is of
+    another format, Python or version."""
+    if path is None:
+        return {}
+    try:
+        pack = marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    if not isinstance(pack, dict) or pack.get("format") != format:
+        return {}
+    entries = pack.get("entries")
+    return entries if isinstance(entries, dict) else {}
+
+
+def write_pack(path: Path, format: str, entries: dict[str, Any]) -> None:
+    """Store a pack (see `read_pack`); entries `marshal` cannot write leave no pack."""
+    try:
+        content = marshal.dumps({"format": format, "entries": entries})
+    except ValueError:
+        return
+    store(path, content)

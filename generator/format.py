@@ -11,7 +11,6 @@ is the same bytes whichever path a unit takes.
 from __future__ import annotations
 
 import hashlib
-import marshal
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +22,7 @@ from importlib.metadata import version as _package_version
 
 black_version = _package_version("black")
 
-from .cache import cache_dir, store
+from .cache import cache_dir, read_pack, store, write_pack
 from .diagnostics import Diagnostic, GenerationFailed, Severity
 from .layout import UNIT_BREAK, Unit, normalized_units
 
@@ -60,7 +59,7 @@ def format_files(files: dict[str, str], package: str,
             formatted[path] = text
             continue
         pack_path = _pack_path(cache, package, path, part) if UNIT_BREAK in text else None
-        pack = _read_pack(pack_path)
+        pack = read_pack(pack_path, _PACK_FORMAT)
         packs[path] = (pack_path, pack)
         plan = _plan_declarations(text.split(UNIT_BREAK), pack, jobs, f"{package}/{path}")
         if plan is None:  # text the unit scanner does not understand: the file as one piece
@@ -75,7 +74,7 @@ def format_files(files: dict[str, str], package: str,
         formatted[path] = "".join(texts)
         if pack_path is not None and any(d.units is not None for d in plan):
             fresh = {declaration.key: text for declaration, text in zip(plan, texts)}
-            store(pack_path, marshal.dumps({"format": _PACK_FORMAT, "entries": fresh}))
+            write_pack(pack_path, _PACK_FORMAT, fresh)
     return {path: formatted[path] for path in files}
 
 
@@ -151,19 +150,6 @@ def _pack_path(cache: Path | None, package: str, path: str, part: str) -> Path |
         return None
     name = f"{package}/{path}#{part}"
     return cache / "declarations" / hashlib.sha256(name.encode()).hexdigest()
-
-
-def _read_pack(path: Path | None) -> dict[str, str]:
-    if path is None:
-        return {}
-    try:
-        pack = marshal.loads(path.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
-        return {}
-    if not isinstance(pack, dict) or pack.get("format") != _PACK_FORMAT:
-        return {}
-    entries = pack.get("entries")
-    return entries if isinstance(entries, dict) else {}
 
 
 # A class member is formatted inside a stand-in class, a statement of a method inside a

@@ -15,14 +15,13 @@ is the value the full parse gives (tests/test_speed_paths.py compares them on th
 from __future__ import annotations
 
 import hashlib
-import marshal
 import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from .cache import cache_dir, store
+from .cache import cache_dir, read_pack, write_pack
 
 # Below this size the full parse takes a few milliseconds: not worth a cache file.
 PIECEWISE_MIN_CHARS = 200_000
@@ -55,7 +54,7 @@ def parse_in_pieces(text: str, path: Path, parse_whole: Callable[[str], Any],
     if pieces is None:
         return parse_whole(text)
     pack_path = cache / "yaml" / hashlib.sha256(str(path.resolve()).encode()).hexdigest()
-    keys = _Keys(lines.lines, _read_pack(pack_path))
+    keys = _Keys(lines.lines, read_pack(pack_path, _PACK_FORMAT))
     data = None
     if keys.cached:  # an earlier version of this file was parsed: only its changes are parsed
         try:
@@ -66,10 +65,7 @@ def parse_in_pieces(text: str, path: Path, parse_whole: Callable[[str], Any],
         data = parse_whole(text)
         keys.missed = _record(pieces, data, keys)
     if keys.missed:
-        try:
-            store(pack_path, marshal.dumps({"format": _PACK_FORMAT, "entries": keys.found}))
-        except ValueError:  # a value marshal cannot store: no cache for this spec
-            pass
+        write_pack(pack_path, _PACK_FORMAT, keys.found)
     return data
 
 
@@ -187,14 +183,3 @@ def _record(pieces: list[_Piece], data: Any, keys: _Keys) -> bool:
             if not _record(list(piece.children), value, keys):
                 return False
     return True
-
-
-def _read_pack(path: Path) -> dict[str, Any]:
-    try:
-        pack = marshal.loads(path.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
-        return {}
-    if not isinstance(pack, dict) or pack.get("format") != _PACK_FORMAT:
-        return {}
-    entries = pack.get("entries")
-    return entries if isinstance(entries, dict) else {}
