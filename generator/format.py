@@ -1,11 +1,13 @@
-"""Stage 6: format rendered Python with black, in process, through a content-addressed cache.
+"""Stage 6: format rendered Python with black, in process, through content-addressed caches.
 
 black is pinned in pyproject.toml: the same input must give the same bytes on every machine.
 Files are formatted in units (a statement, or a method of a large class; see `layout`): a unit
 the renderer already wrote as black would is kept as it is, and each other unit is formatted by
 black once, on every core when there are many, and cached under sha256(black version, mode,
-source), so a unit that has not changed since the last run is never formatted again. The output
-is the same bytes whichever path a unit takes.
+source), so a unit that has not changed since the last run is never formatted again. Above
+units, each file's formatted declarations (the pieces between the renderer's UNIT_BREAKs) are
+kept in a pack keyed by their rendered text, so an unchanged declaration is not even scanned.
+The output is the same bytes whichever path a unit takes.
 """
 
 from __future__ import annotations
@@ -53,15 +55,15 @@ def format_files(files: dict[str, str], package: str,
     plans: dict[str, list[_Declaration]] = {}
     jobs: dict[str, tuple[str, str]] = {}  # key -> (source for black, file name)
     formatted: dict[str, str] = {}
-    packs: dict[str, tuple[Path | None, dict[str, str]]] = {}
+    pack_paths: dict[str, Path | None] = {}
     for path, text in files.items():
         if not path.endswith(".py") or path in verbatim:
             formatted[path] = text
             continue
-        pack_path = _pack_path(cache, package, path, part) if UNIT_BREAK in text else None
-        pack = read_pack(pack_path, _PACK_FORMAT)
-        packs[path] = (pack_path, pack)
-        plan = _plan_declarations(text.split(UNIT_BREAK), pack, jobs, f"{package}/{path}")
+        pack_path = pack_paths[path] = (_pack_path(cache, package, path, part)
+                                        if UNIT_BREAK in text else None)
+        plan = _plan_declarations(text.split(UNIT_BREAK), read_pack(pack_path, _PACK_FORMAT),
+                                  jobs, f"{package}/{path}")
         if plan is None:  # text the unit scanner does not understand: the file as one piece
             plan = _plan_declarations([text.replace(UNIT_BREAK, "")], {}, jobs,
                                       f"{package}/{path}")
@@ -69,9 +71,9 @@ def format_files(files: dict[str, str], package: str,
         plans[path] = plan
     done = _format_jobs(jobs, cache, workers or available_workers())
     for path, plan in plans.items():
-        pack_path, pack = packs[path]
         texts = [declaration.text(done) for declaration in plan]
         formatted[path] = "".join(texts)
+        pack_path = pack_paths[path]
         if pack_path is not None and any(d.units is not None for d in plan):
             fresh = {declaration.key: text for declaration, text in zip(plan, texts)}
             write_pack(pack_path, _PACK_FORMAT, fresh)
