@@ -26,6 +26,9 @@ _SCALAR_DECODERS = {
     ir.Scalar.UUID: "_rt.parse_uuid({})",
     ir.Scalar.BYTES: "_rt.parse_bytes({})",
 }
+# The same decoders as functions, for `map` and for layout trees: `_rt.parse_datetime`
+_SCALAR_DECODER_FUNCTIONS = {scalar: decoder.removesuffix("({})")
+                             for scalar, decoder in _SCALAR_DECODERS.items()}
 _SCALAR_ENCODERS = {
     ir.Scalar.DATETIME: "_rt.format_datetime({})",
     ir.Scalar.DATE: "{}.isoformat()",
@@ -184,7 +187,7 @@ class TypeRenderer:
                 return wrap.Group("", "[", (wrap.Chain(
                     (self.decode_layout(item, var), f"{var} in {src}"), ("for",)),), "]")
             case ir.ScalarType(scalar):
-                return wrap.call(_SCALAR_DECODERS[scalar].removesuffix("({})"), src)
+                return wrap.call(_SCALAR_DECODER_FUNCTIONS[scalar], src)
             case ir.RefType():
                 return wrap.call(self.decoder(t), src)
             case ir.UnionType(variants, discriminator):
@@ -250,7 +253,7 @@ class TypeRenderer:
             return None
         match t:
             case ir.ScalarType(scalar):
-                return _SCALAR_DECODERS[scalar].removesuffix("({})")
+                return _SCALAR_DECODER_FUNCTIONS[scalar]
             case ir.RefType():
                 return self.decoder(t)
         return None

@@ -18,11 +18,8 @@ from .types import TypeRenderer
 
 @dataclass(frozen=True)
 class FieldView:
-    name: str
-    annotation: str
-    default: str  # "" when required
-    doc: str
     declaration: str  # `name: annotation = default`, laid out
+    doc: str
 
 
 @dataclass(frozen=True)
@@ -170,7 +167,6 @@ class ViewBuilder:
             on_construct = f.required and not f.read_only
             may_be_none = not (on_read and on_construct)
             annotation_node = types.annotation_layout(f.type, nullable=may_be_none)
-            annotation = wrap.one_line(annotation_node)
             notes = []
             if f.has_default:
                 notes.append(f"Default: {literal(f.default, as_code=False)}.")
@@ -186,11 +182,9 @@ class ViewBuilder:
                 # The server's default, as data: dataclasses.fields(Model)[i].metadata["default"].
                 default_node = wrap.call("_field", "default=None", wrap.display(
                     "metadata=", "{", (f'"default": {literal(f.default)}',), "}"))
-            default = wrap.one_line(default_node) if default_node else ""
-            fields.append(FieldView(identifier(f.name), annotation, default,
-                                    _doc_lines(f.description, " ".join(notes)),
-                                    wrap.declaration(identifier(f.name), annotation_node,
-                                                     default_node, 4)))
+            fields.append(FieldView(
+                wrap.declaration(identifier(f.name), annotation_node, default_node, 4),
+                _doc_lines(f.description, " ".join(notes))))
             wire = string(f.wire_name)
             source = f"data[{wire}]" if on_read else f"data.get({wire})"
             certain += on_read

@@ -35,7 +35,7 @@ class Group:
     magic: bool = False  # written with a trailing comma: black keeps it exploded
 
     def flat(self) -> str:
-        inner = ", ".join(_flat(i) for i in self.items)
+        inner = ", ".join(one_line(i) for i in self.items)
         if self.magic or self.display and self.opener == "(" and len(self.items) == 1:
             inner += ","  # a magic trailing comma, or a one-element tuple's
         return self.prefix + self.opener + inner + self.closer
@@ -54,22 +54,18 @@ class Chain:
     ops: tuple[str, ...]
 
     def flat(self) -> str:
-        pieces = [_flat(self.parts[0])]
+        pieces = [one_line(self.parts[0])]
         for op, part in zip(self.ops, self.parts[1:]):
-            pieces.append(f"{op} {_flat(part)}")
+            pieces.append(f"{op} {one_line(part)}")
         return " ".join(pieces)
 
     def has_magic(self) -> bool:
         return any(not isinstance(p, str) and p.has_magic() for p in self.parts)
 
 
-def _flat(node: Group | Chain | str) -> str:
-    return node if isinstance(node, str) else node.flat()
-
-
 def one_line(node: Group | Chain | str) -> str:
     """The text of `node` on one line."""
-    return _flat(node)
+    return node if isinstance(node, str) else node.flat()
 
 
 def with_prefix(prefix: str, node: Group) -> Group:
@@ -108,7 +104,7 @@ def assignment(target: str, value: Group | Chain | str, indent: int) -> str:
     the value's own last bracket (a call, a list), or inside the parentheses black adds around a
     conditional or a lone name; without the first line's indentation. The plain text when no
     layout applies (the formatter then leaves the statement to black)."""
-    flat = f"{target} = {_flat(value)}"
+    flat = f"{target} = {one_line(value)}"
     if indent + len(flat) <= LINE_LENGTH:
         return flat
     if isinstance(value, Group):
@@ -122,7 +118,7 @@ def assignment(target: str, value: Group | Chain | str, indent: int) -> str:
             if ": " in target or "[" in target:
                 return _in_parentheses(target, value, indent) or flat
             return flat
-        if _flat(value).count("(") + _flat(value).count("[") > 2 and not (
+        if one_line(value).count("(") + one_line(value).count("[") > 2 and not (
                 head_fits and _call_of_call(value)):
             return flat  # brackets inside brackets: black's choices there are not modelled
         if head_fits:
@@ -162,8 +158,8 @@ def declaration(name: str, annotation: Group | Chain | str, value: Group | str |
     them); when it does not fit, the parentheses around an annotation with `|` are the ones
     made visible (`name: (` … `) = value`). Without a value: an annotation with `|`, or a lone
     name, goes inside parentheses; a subscript (`list[…]`) is split at its bracket."""
-    typed = f"{name}: {_flat(annotation)}"
-    flat = typed + (f" = {_flat(value)}" if value is not None else "")
+    typed = f"{name}: {one_line(annotation)}"
+    flat = typed + (f" = {one_line(value)}" if value is not None else "")
     if indent + len(flat) <= LINE_LENGTH:
         return flat
     if value is not None:
@@ -175,7 +171,7 @@ def declaration(name: str, annotation: Group | Chain | str, value: Group | str |
             if isinstance(value, str) and (_STRING.fullmatch(value) or value == "None"):
                 return "\n".join([f"{typed} = (", " " * (indent + 4) + value, " " * indent + ")"])
             return flat
-        tail = f") = {_flat(value)}"
+        tail = f") = {one_line(value)}"
         if not isinstance(annotation, Chain) or indent + len(tail) > LINE_LENGTH:
             return flat
         return _annotation_in_parentheses(name, annotation, indent, tail) or flat
@@ -210,7 +206,7 @@ def element(node: Group | Chain | str, indent: int) -> str:
     comma (the template supplies both). The plain text when no layout applies."""
     lines = _lay_out(node, indent, ",")
     if lines is None:
-        return _flat(node)
+        return one_line(node)
     return "\n".join(lines)[indent:-1]
 
 
@@ -246,7 +242,7 @@ def _lay_out(node: Group | Chain | str, indent: int, trailer: str) -> list[str] 
         return None
     inner = " " * (indent + 4)
     body: list[str] | None
-    joined = ", ".join(_flat(i) for i in node.items)
+    joined = ", ".join(one_line(i) for i in node.items)
     if not node.display and not node.has_magic() and len(inner + joined) <= LINE_LENGTH:
         body = [inner + joined]
     elif len(node.items) == 1 and not node.magic and not (node.display and node.opener == "("):
