@@ -7,6 +7,7 @@ what was skipped, an error stops the run before anything is written.
 from __future__ import annotations
 
 import enum
+import sys
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -64,6 +65,11 @@ class Reporter:
     sources: dict[str, Source] = field(default_factory=dict)
     _seen: set[tuple[str, str, str]] = field(default_factory=set)
 
+    def blank_copy(self) -> Reporter:
+        """A reporter that locates and skips diagnostics as this one does, holding none yet:
+        for work done in another process, whose diagnostics come back to this one."""
+        return Reporter(self.strict, [], dict(self.sources), set(self._seen))
+
     def add_source(self, source: Source) -> None:
         self.sources[source.display_name] = source
 
@@ -96,6 +102,11 @@ class Reporter:
     def raise_if_errors(self) -> None:
         if self.errors:
             raise GenerationFailed(self.errors)
+
+
+def print_diagnostics(diagnostics: list[Diagnostic]) -> None:
+    for diagnostic in diagnostics:
+        print(diagnostic.format(), file=sys.stderr)
 
 
 def pointer_join(pointer: str, *tokens: str | int) -> str:

@@ -24,7 +24,7 @@ from .naming import snake_case
 from .render import FILE_ORDER, RENDER_PARTS, SPEC_INDEPENDENT_FILES, header_line, render_part
 from .resolver import resolve_refs
 from .surface import SURFACE_FILE, build_surface, surface_text
-from .validate import check_version, validate_alongside
+from .validate import VALIDATE_LIMIT, ValidationWorker, check_version, validate_alongside
 from .writer import MANIFEST, manifest_text
 
 
@@ -33,8 +33,8 @@ class Options:
     strict: bool = False
     validate: bool = True
     overlays: tuple[Path, ...] = ()
-    # openapi-spec-validator takes 8-10 s on the large specs (GitHub, OpenAI, Stripe): above this
-    # size it runs only under --strict or `clientgen validate` (full=True), and an info says so.
+    # above `VALIDATE_LIMIT` openapi-spec-validator runs only under --strict or `clientgen
+    # validate` (full=True), and an info says so
     full_validation: bool = False
 
     def key(self) -> str:
@@ -42,19 +42,17 @@ class Options:
         return f"strict={self.strict} validate={self.validate} full={self.full_validation}"
 
 
-VALIDATE_LIMIT = 1_000_000  # characters of spec text
-
-
 def build_ir(
     spec_paths: Path | Sequence[Path], package: str | None, reporter: Reporter,
     options: Options = Options(), display_names: Sequence[str] | None = None,
     inputs: list[Path] | None = None, unfinished: list[Callable[[], None]] | None = None,
+    validator: ValidationWorker | None = None,
 ) -> ir.Api:
     """Every stage up to the IR: load (and merge pages) → overlays → resolve → validate → build.
     The paths of every file read (pages, overlays, files reached by `$ref`) are added to
-    `inputs` when given. Validation runs alongside (`validate_alongside`); with `unfinished`,
-    the function that waits for its findings is added there for the caller to run later
-    (rendering can go on meanwhile), else it is run before returning."""
+    `inputs` when given. Validation runs alongside (`validate_alongside`), in `validator` when
+    given; with `unfinished`, the function that waits for its findings is added there for the
+    caller to run later (rendering can go on meanwhile), else it is run before returning."""
     reporter.strict = options.strict
     paths = [spec_paths] if isinstance(spec_paths, Path) else list(spec_paths)
     if isinstance(display_names, str):
@@ -75,7 +73,7 @@ def build_ir(
     if options.validate:
         size = sum(len(d.text) for d in spec.documents.values())
         if size <= VALIDATE_LIMIT or options.strict or options.full_validation:
-            finish_validation = validate_alongside(spec, family, reporter)
+            finish_validation = validate_alongside(spec, family, reporter, validator)
             if unfinished is not None:
                 unfinished.append(finish_validation)
                 finish_validation = None
@@ -96,13 +94,16 @@ def build_ir(
 def generate_package(
     spec_paths: Path | Sequence[Path], package: str | None, reporter: Reporter,
     options: Options = Options(), display_name: str | Sequence[str] | None = None,
+    validator: ValidationWorker | None = None,
 ) -> tuple[str, dict[str, str]]:
-    """(package name, {relative path: text}) for the spec (or pages of one spec)."""
+    """(package name, {relative path: text}) for the spec (or pages of one spec); validated in
+    `validator` when given (see `build_ir`)."""
     names = [display_name] if isinstance(display_name, str) else display_name
     inputs: list[Path] = []
     unfinished: list[Callable[[], None]] = []
     try:
-        api = build_ir(spec_paths, package, reporter, options, names, inputs, unfinished)
+        api = build_ir(spec_paths, package, reporter, options, names, inputs, unfinished,
+                       validator)
         rendered = _render_and_format(api)
     finally:
         for finish in unfinished:

@@ -303,10 +303,11 @@ def test_validation_alongside_reports_what_validation_in_line_reports(
     running it first would put them, and nothing else changes."""
     from generator import validate
 
-    def outcome(spec: Path) -> tuple[list[object], list[object] | None]:
+    def outcome(spec: Path, worker: validate.ValidationWorker | None = None
+                ) -> tuple[list[object], list[object] | None]:
         reporter = Reporter()
         try:
-            pipeline.build_ir(spec, "pkg", reporter, pipeline.Options())
+            pipeline.build_ir(spec, "pkg", reporter, pipeline.Options(), validator=worker)
         except GenerationFailed as failed:
             return list(reporter.diagnostics), list(failed.diagnostics)
         except Exception as exc:  # noqa: BLE001 - a load error is the same either way
@@ -314,10 +315,44 @@ def test_validation_alongside_reports_what_validation_in_line_reports(
         return list(reporter.diagnostics), None
 
     findings = 0
-    for spec in VALIDATED:
-        monkeypatch.setattr(validate, "_cores", lambda: 1)
-        in_line = outcome(spec)
-        monkeypatch.setattr(validate, "_cores", lambda: 2)
-        assert outcome(spec) == in_line, spec
-        findings += sum("not valid OpenAPI" in str(d) for d in in_line[0])
+    monkeypatch.setattr(validate, "_cores", lambda: 2)
+    worker = validate.ValidationWorker.start()
+    assert worker is not None
+    try:
+        for spec in VALIDATED:
+            monkeypatch.setattr(validate, "_cores", lambda: 1)
+            in_line = outcome(spec)
+            monkeypatch.setattr(validate, "_cores", lambda: 2)
+            assert outcome(spec) == in_line, spec
+            # the worker `clientgen generate` starts early: one process for every spec in turn
+            assert outcome(spec, worker) == in_line, spec
+            findings += sum("not valid OpenAPI" in str(d) for d in in_line[0])
+    finally:
+        worker.close()
     assert findings > 0
+
+
+def test_validation_worker_that_fails_leaves_validation_to_this_process(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker that is gone (killed, crashed) answers nothing: the spec is validated here, and
+    the findings are the same."""
+    import os
+    import signal
+
+    from generator import validate
+
+    spec = CORPUS / "edge" / "dcg-nullable.yaml"  # one finding of the validator
+    monkeypatch.setattr(validate, "_cores", lambda: 1)
+    in_line = Reporter()
+    pipeline.build_ir(spec, "pkg", in_line, pipeline.Options())
+    monkeypatch.setattr(validate, "_cores", lambda: 2)
+    worker = validate.ValidationWorker.start()
+    assert worker is not None
+    os.kill(worker._pid, signal.SIGKILL)
+    reporter = Reporter()
+    try:
+        pipeline.build_ir(spec, "pkg", reporter, pipeline.Options(), validator=worker)
+    finally:
+        worker.close()
+    assert reporter.diagnostics == in_line.diagnostics
+    assert any("not valid OpenAPI" in d.message for d in reporter.diagnostics)
