@@ -12,32 +12,39 @@ The output is the same bytes whichever path a unit takes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-
-import black
-from black.mode import TargetVersion
-from black.parsing import InvalidInput
-from importlib.metadata import version as _package_version
-
-black_version = _package_version("black")
+from typing import Any
 
 from .cache import cache_dir, read_pack, store, write_pack
 from .diagnostics import Diagnostic, GenerationFailed, Severity
+from .freshness import black_version
 from .layout import UNIT_BREAK, Unit, normalized_units
 
 LINE_LENGTH = 100
-_MODE = black.Mode(target_versions={TargetVersion.PY311}, line_length=LINE_LENGTH)
-# One pass of black. `black.format_str` formats a second time whenever the first pass changed
-# anything (always, for rendered code) to settle rare magic-trailing-comma interactions; on
-# generated code the second pass has changed nothing we have seen (the goldens, the corpus) and
-# costs as much as the first, which is most of the time a large spec takes. black is pinned, so
-# the private function is there; the output is deterministic either way.
-_format_once = getattr(black, "_format_str_once", None)
-_KEY_PREFIX = (f"black {black_version} {_MODE!r} "
-               f"{'once' if _format_once else 'format_str'}\n").encode()
+# black itself is imported only when a unit needs it: most runs find every unit laid out as
+# black would, or formatted in the cache, and importing black takes 0.1 s. Its version (pinned)
+# and these options make the cache key; on that version black has `_format_str_once`.
+_KEY_PREFIX = f"black {black_version} py311 line_length={LINE_LENGTH} once\n".encode()
+
+
+@functools.cache
+def _black() -> tuple[Any, Any]:
+    """black's function that formats once, and its mode.
+
+    One pass of black: `black.format_str` formats a second time whenever the first pass changed
+    anything (always, for rendered code) to settle rare magic-trailing-comma interactions; on
+    generated code the second pass has changed nothing we have seen (the goldens, the corpus)
+    and costs as much as the first, which is most of the time a large spec takes. black is
+    pinned, so the private function is there; the output is deterministic either way."""
+    import black
+    from black.mode import TargetVersion
+
+    mode = black.Mode(target_versions={TargetVersion.PY311}, line_length=LINE_LENGTH)
+    return getattr(black, "_format_str_once", black.format_str), mode
 
 
 def format_files(files: dict[str, str], package: str,
@@ -236,10 +243,11 @@ def _format_in_parallel(misses: list[tuple[str, str, str]], workers: int
 
 
 def format_source(text: str, name: str) -> str:
+    from black.parsing import InvalidInput
+
+    format_once, mode = _black()
     try:
-        if _format_once is not None:
-            return _format_once(text, mode=_MODE)  # type: ignore[no-any-return]
-        return black.format_str(text, mode=_MODE)
+        return str(format_once(text, mode=mode))
     except InvalidInput as exc:
         raise GenerationFailed([Diagnostic(
             Severity.ERROR, name, "",

@@ -14,8 +14,8 @@ from typing import Any
 
 # Literals are written the way black writes them (double quotes unless that needs more escapes,
 # no `+` in an exponent), so the formatter finds most code already settled (see `layout`).
-from black.numerics import format_scientific_notation
-from black.strings import normalize_string_quotes
+# black's own functions do it, imported only when a literal needs them: importing black takes
+# 0.1 s, and most strings take the plain path.
 
 
 def string(value: str, *, as_code: bool = True) -> str:
@@ -28,7 +28,9 @@ def string(value: str, *, as_code: bool = True) -> str:
         return text
     if text[0] == "'" and '"' not in text and "'" not in text[1:-1]:
         return '"' + text[1:-1] + '"'  # what black writes, without its general rules
-    return normalize_string_quotes(text)
+    from black.strings import normalize_string_quotes
+
+    return str(normalize_string_quotes(text))
 
 
 def _ascii_safe(literal: str) -> str:
@@ -47,7 +49,11 @@ def literal(value: Any, *, as_code: bool = True) -> str:
         if math.isnan(value) or math.isinf(value):
             return f"float({string(repr(value))})"
         text = repr(value)
-        return format_scientific_notation(text) if "e" in text and as_code else text
+        if "e" not in text or not as_code:
+            return text
+        from black.numerics import format_scientific_notation
+
+        return str(format_scientific_notation(text))
     if isinstance(value, str):
         return string(value, as_code=as_code)
     if isinstance(value, list):
