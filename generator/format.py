@@ -234,6 +234,7 @@ def _format_in_parallel(misses: list[tuple[str, str, str]], workers: int
             size = 0
         batches[-1].append(job)
         size += len(job[1])
+    _black()  # imported here once, for the forked processes to inherit
     context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
     results: list[tuple[str, str | GenerationFailed]] = []
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
