@@ -17,8 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-# black is imported only where its rules are needed (`_quotes_normalized`): importing it takes
-# 0.1 s, and most runs never need it.
+from .blackrules import normalized_quotes, reindented_docstring
 
 # The renderer writes this before each top-level declaration it emits (a model, an enum, an
 # endpoint, a client class) and the formatter cuts the file there, so that a declaration that has
@@ -93,7 +92,7 @@ def _scan(lines: list[str]) -> list[_Line] | None:
                 else:
                     # a string black would write with other quotes or escapes: unsettled
                     normal = token[0] == '"' and "\\'" not in token or \
-                        _quotes_normalized(token) == token
+                        normalized_quotes(token) == token
                     pieces.append(token[0] * 2 if normal else "\0")
                     position = match.end()
             code = "".join(pieces).strip()
@@ -494,39 +493,6 @@ def _normalize_scanned(lines: list[str], scanned: list[_Line], line_length: int)
     return "".join(out) if changed else None
 
 
-def _quotes_normalized(literal: str) -> str:
-    from black.strings import normalize_string_quotes
-
-    return str(normalize_string_quotes(literal))
-
-
-_LINE_BREAK = re.compile(r"\r\n|[\r\n]")
-
-
-def _reindented(docstring: str, indent: str) -> str:
-    """A multi-line docstring's text re-indented as black does it (PEP 257's trimming): the
-    first line stripped; each later line without the indentation they share (leading tabs
-    counting four columns) and without trailing whitespace, after `indent`, or empty when
-    blank, except the last, which keeps `indent`."""
-    lines = [_leading_tabs_expanded(line) for line in _LINE_BREAK.split(docstring)]
-    margins = [len(line) - len(line.lstrip()) for line in lines[1:] if line.lstrip()]
-    trimmed = [lines[0].strip()]
-    if margins:
-        margin = min(margins)
-        last = len(lines) - 1
-        for number, line in enumerate(lines[1:], start=1):
-            text = line[margin:].rstrip()
-            trimmed.append(indent + text if text or number == last else "")
-    return "\n".join(trimmed)
-
-
-def _leading_tabs_expanded(line: str) -> str:
-    code = line.lstrip()
-    if not code or code == line:
-        return line
-    return line[:len(line) - len(code)].expandtabs(4) + code
-
-
 def _black_docstring(value: str, indent: str, line_length: int) -> str:
     """black's handling of a docstring literal `value` (`linegen.LineGenerator.visit_STRING`)."""
     if re.search(r"\\\s*\n", value):
@@ -534,7 +500,7 @@ def _black_docstring(value: str, indent: str, line_length: int) -> str:
     docstring = value[3:-3]
     started_empty = not docstring
     if "\n" in value:
-        docstring = _reindented(docstring, indent)
+        docstring = reindented_docstring(docstring, indent)
     else:
         docstring = docstring.strip()
     trailing_backslash = False

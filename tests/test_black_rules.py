@@ -4,16 +4,17 @@ bytes, and a run that needs nothing of black does not import it."""
 from __future__ import annotations
 
 import random
+import re
 import subprocess
 import sys
 from importlib.metadata import version
 from pathlib import Path
 
 import pytest
-from black.strings import fix_multiline_docstring
+from black.strings import fix_multiline_docstring, normalize_string_quotes
 
+from generator.blackrules import normalized_quotes, reindented_docstring
 from generator.freshness import installed_version
-from generator.layout import _reindented
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,7 +39,7 @@ DOCSTRINGS = [
 @pytest.mark.parametrize("docstring", DOCSTRINGS)
 @pytest.mark.parametrize("indent", ["", "    ", "        "])
 def test_reindented_is_black(docstring: str, indent: str) -> None:
-    assert _reindented(docstring, indent) == fix_multiline_docstring(docstring, indent)
+    assert reindented_docstring(docstring, indent) == fix_multiline_docstring(docstring, indent)
 
 
 def test_reindented_is_black_on_random_text() -> None:
@@ -49,7 +50,39 @@ def test_reindented_is_black_on_random_text() -> None:
         if "\n" not in text and "\r" not in text:
             text += "\n"
         indent = " " * rng.choice((0, 4, 8))
-        assert _reindented(text, indent) == fix_multiline_docstring(text, indent), repr(text)
+        assert reindented_docstring(text, indent) == fix_multiline_docstring(text, indent), repr(text)
+
+
+LITERALS = ["''", '""', "'a'", '"a"', "'it\\'s'", '"it\'s"', "'say \"hi\"'", '"say \\"hi\\""',
+            "'both \\' and \"'", '"both \' and \\""', "'\\\\'", "'\\\\\\''", "'\\n\\t\\x00'",
+            '"\\\\\\""', "'\\\"'", "'\"\"\"'", "'\\'\\'\\''", '"\\"\\"\\""']
+
+
+@pytest.mark.parametrize("literal", LITERALS)
+def test_normalized_quotes_is_black(literal: str) -> None:
+    assert normalized_quotes(literal) == normalize_string_quotes(literal)
+
+
+def test_normalized_quotes_is_black_on_random_literals() -> None:
+    """On what the renderer writes (`repr` of any text) and on any well-formed one-line literal
+    the layout may meet."""
+    rng = random.Random(11)
+    alphabet = ["a", "'", '"', "\\", " ", "\n", "\u00e9", "{", "}"]
+    escapes = ["\\'", '\\"', "\\\\", "\\n", "\\x41", "a", "'", '"', " "]
+    for _ in range(50000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 12)))
+        literal = repr(text)
+        assert normalized_quotes(literal) == normalize_string_quotes(literal), literal
+        quote = rng.choice("'\"")
+        body = "".join(rng.choice(escapes) for _ in range(rng.randrange(0, 10)))
+        literal = quote + "".join(
+            piece if piece != quote else "\\" + quote for piece in _pieces(body)) + quote
+        assert normalized_quotes(literal) == normalize_string_quotes(literal), literal
+
+
+def _pieces(body: str) -> list[str]:
+    """`body` as escape sequences and characters (so a bare quote can be escaped)."""
+    return re.findall(r"\\.|[^\\]", body, re.DOTALL)
 
 
 def test_installed_version_is_what_importlib_metadata_says() -> None:

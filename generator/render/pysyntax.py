@@ -12,10 +12,11 @@ import math
 import re
 from typing import Any
 
+from ..blackrules import normalized_quotes
+
 # Literals are written the way black writes them (double quotes unless that needs more escapes,
 # no `+` in an exponent), so the formatter finds most code already settled (see `layout`).
-# black's own functions do it, imported only when a literal needs them: importing black takes
-# 0.1 s, and most strings take the plain path.
+# (`blackrules`; black's own function for an exponent, imported only when a float has one.)
 
 
 def string(value: str, *, as_code: bool = True) -> str:
@@ -28,9 +29,7 @@ def string(value: str, *, as_code: bool = True) -> str:
         return text
     if text[0] == "'" and '"' not in text and "'" not in text[1:-1]:
         return '"' + text[1:-1] + '"'  # what black writes, without its general rules
-    from black.strings import normalize_string_quotes
-
-    return str(normalize_string_quotes(text))
+    return normalized_quotes(text)
 
 
 def _ascii_safe(literal: str) -> str:
