@@ -16,6 +16,7 @@ from typing import Callable, Sequence
 from . import __version__, freshness, ir
 from .build import build_api
 from .diagnostics import Reporter
+from .forked import start_in_fork
 from .format import available_workers, format_files, has_packs
 from .loader import load_document
 from .merge import merge_documents
@@ -119,47 +120,32 @@ def generate_package(
     return api.package, files
 
 
-# Below this many declarations and operations, starting worker processes costs more than it saves.
+# Below this many declarations and operations, starting another process costs more than it saves.
 PARALLEL_RENDER_SIZE = 400
-_api_for_workers: ir.Api | None = None  # the IR, inherited by forked workers
 
 
 def _render_and_format(api: ir.Api) -> dict[str, str]:
     """The package's files rendered and formatted: a large package's parts (`RENDER_PARTS`) on
-    two cores, each part in a forked worker that inherits the IR; the bytes are the same as in
-    one process (each part renders on its own, and formatting is per unit). When the format
-    cache holds the package's declarations from an earlier run (a regeneration), formatting is
-    mostly reading them and one process is faster than starting two."""
-    global _api_for_workers
+    two cores, the first part (about half the work) in a forked process that inherits the IR,
+    the other two here meanwhile; the bytes are the same as in one process (each part renders
+    on its own, and formatting is per unit). When the format cache holds the package's
+    declarations from an earlier run (a regeneration), formatting is mostly reading them and
+    one process is faster than two."""
     size = len(api.declarations) + len(api.operations)
-    parts: list[dict[str, str]]
+    first, *others = RENDER_PARTS
     if (size >= PARALLEL_RENDER_SIZE and available_workers() > 1 and hasattr(os, "fork")
             and not has_packs(api.package, (("models.py", "models"), ("client.py", "client")))):
-        import concurrent.futures
-        import multiprocessing
-
-        _api_for_workers = api
-        try:
-            context = multiprocessing.get_context("fork")
-            # the first part is about half the work, the other two the other half
-            by_work = ("models", "client", "models-rest")
-            with concurrent.futures.ProcessPoolExecutor(2, mp_context=context) as pool:
-                done = dict(zip(by_work, pool.map(_render_part_in_worker, by_work)))
-            parts = [done[part] for part in RENDER_PARTS]
-        finally:
-            _api_for_workers = None
+        receive = start_in_fork(lambda: _format_part(api, first, 1))
+        done = {part: _format_part(api, part, 1) for part in others}
+        formatted = receive()
+        done[first] = formatted if formatted is not None else _format_part(api, first, 1)
     else:
-        parts = [_format_part(api, part, None) for part in RENDER_PARTS]
+        done = {part: _format_part(api, part, None) for part in RENDER_PARTS}
     files: dict[str, str] = {}
-    for part_files in parts:
-        for path, text in part_files.items():
+    for part in RENDER_PARTS:
+        for path, text in done[part].items():
             files[path] = files.get(path, "") + text
     return {path: files[path] for path in FILE_ORDER}
-
-
-def _render_part_in_worker(part: str) -> dict[str, str]:
-    assert _api_for_workers is not None
-    return _format_part(_api_for_workers, part, 1)  # the other core renders the other part
 
 
 def _format_part(api: ir.Api, part: str, workers: int | None) -> dict[str, str]:

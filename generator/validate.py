@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Callable
 
 from .diagnostics import Diagnostic, Reporter, pointer_join
+from .forked import start_in_fork
 from .resolver import ResolvedSpec
 
 _MAX_FINDINGS = 50
@@ -93,30 +94,12 @@ def _validate_in_fork(spec: ResolvedSpec, family: str, reporter: Reporter
     """`validate` in a forked process (which shares the spec as it is); the function returned
     waits for its findings."""
     before = len(reporter.diagnostics)
-    read, write = os.pipe()
-    child = os.fork()
-    if child == 0:  # pragma: no cover - the forked process; its result is checked by tests
-        payload = pickle.dumps(None)
-        try:
-            os.close(read)
-            validate(spec, family, reporter)
-            payload = pickle.dumps(reporter.diagnostics[before:])
-        finally:
-            try:
-                with os.fdopen(write, "wb") as stream:
-                    stream.write(payload)
-            finally:
-                os._exit(0)
-    os.close(write)
 
-    def receive() -> Findings:
-        with os.fdopen(read, "rb") as stream:
-            payload = stream.read()
-        os.waitpid(child, 0)
-        findings: Findings = pickle.loads(payload) if payload else None
-        return findings
+    def findings() -> list[Diagnostic]:
+        validate(spec, family, reporter)
+        return reporter.diagnostics[before:]
 
-    return receive
+    return start_in_fork(findings)
 
 
 class ValidationWorker:
