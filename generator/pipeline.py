@@ -52,8 +52,9 @@ def build_ir(
     """Every stage up to the IR: load (and merge pages) → overlays → resolve → validate → build.
     The paths of every file read (pages, overlays, files reached by `$ref`) are added to
     `inputs` when given. Validation runs alongside (`validate_alongside`), in `validator` when
-    given; with `unfinished`, the function that waits for its findings is added there for the
-    caller to run later (rendering can go on meanwhile), else it is run before returning."""
+    given; with `unfinished`, the function that waits for its findings (when it runs in another
+    process) is added there for the caller to run later (rendering can go on meanwhile), else
+    it is run before returning."""
     reporter.strict = options.strict
     paths = [spec_paths] if isinstance(spec_paths, Path) else list(spec_paths)
     if isinstance(display_names, str):
@@ -75,7 +76,7 @@ def build_ir(
         size = sum(len(d.text) for d in spec.documents.values())
         if size <= VALIDATE_LIMIT or options.strict or options.full_validation:
             finish_validation = validate_alongside(spec, family, reporter, validator)
-            if unfinished is not None:
+            if unfinished is not None and finish_validation is not None:
                 unfinished.append(finish_validation)
                 finish_validation = None
         else:
@@ -105,7 +106,9 @@ def generate_package(
     try:
         api = build_ir(spec_paths, package, reporter, options, names, inputs, unfinished,
                        validator)
-        rendered = _render_and_format(api)
+        # while the validator runs on the other core, rendering in two processes would only
+        # slow it down: the package then renders here
+        rendered = _render_and_format(api, other_core_busy=bool(unfinished))
     finally:
         for finish in unfinished:
             finish()
@@ -124,23 +127,25 @@ def generate_package(
 PARALLEL_RENDER_SIZE = 400
 
 
-def _render_and_format(api: ir.Api) -> dict[str, str]:
+def _render_and_format(api: ir.Api, other_core_busy: bool = False) -> dict[str, str]:
     """The package's files rendered and formatted: a large package's parts (`RENDER_PARTS`) on
     two cores, the first part (about half the work) in a forked process that inherits the IR,
     the other two here meanwhile; the bytes are the same as in one process (each part renders
     on its own, and formatting is per unit). When the format cache holds the package's
     declarations from an earlier run (a regeneration), formatting is mostly reading them and
-    one process is faster than two."""
+    one process is faster than two; and so it is when the other core is busy."""
     size = len(api.declarations) + len(api.operations)
     first, *others = RENDER_PARTS
     if (size >= PARALLEL_RENDER_SIZE and available_workers() > 1 and hasattr(os, "fork")
+            and not other_core_busy
             and not has_packs(api.package, (("models.py", "models"), ("client.py", "client")))):
         receive = start_in_fork(lambda: _format_part(api, first, 1))
         done = {part: _format_part(api, part, 1) for part in others}
         formatted = receive()
         done[first] = formatted if formatted is not None else _format_part(api, first, 1)
     else:
-        done = {part: _format_part(api, part, None) for part in RENDER_PARTS}
+        workers = 1 if other_core_busy else None
+        done = {part: _format_part(api, part, workers) for part in RENDER_PARTS}
     files: dict[str, str] = {}
     for part in RENDER_PARTS:
         for path, text in done[part].items():

@@ -60,17 +60,17 @@ Findings = list[Diagnostic] | None  # None: the process that validated failed
 
 
 def validate_alongside(spec: ResolvedSpec, family: str, reporter: Reporter,
-                       worker: ValidationWorker | None = None) -> Callable[[], None]:
+                       worker: ValidationWorker | None = None) -> Callable[[], None] | None:
     """Start `validate` in another process and return the function that waits for it and adds
     its findings where `validate` would have: before every diagnostic reported since. Its
     findings are warnings, which stop nothing, so the IR can be built meanwhile on the other
     core (the validator takes about as long as everything else on a mid-sized spec). The
     process is `worker` when given (started before the validator was needed), else a fork of
     this one. Under `--strict` (warnings are errors, and stop the run), or without `fork`, it
-    runs here."""
+    runs here, and None is returned."""
     if reporter.strict or not hasattr(os, "fork") or _cores() < 2:
         validate(spec, family, reporter)
-        return lambda: None
+        return None
     before = len(reporter.diagnostics)
     receive = (worker.submit(spec, family, reporter) if worker is not None
                else _validate_in_fork(spec, family, reporter))
