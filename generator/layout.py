@@ -186,10 +186,13 @@ def _units_of_scanned(text: str, lines: list[str], scanned: list[_Line], line_le
         previous_end = end
         header = next((i for i in range(first, end) if not scanned[i].text.startswith("@")),
                       first)
-        if (end - first > member_split_lines and scanned[header].text.startswith("class ")
-                and scanned[header].code_end == ":"):
+        settled: bool | None = None
+        if (scanned[header].text.startswith("class ") and scanned[header].code_end == ":" and (
+                end - first > member_split_lines
+                or not (settled := _settled(scanned, first, end, line_length)))):
             # every statement of the body its own unit, the class line (and its decorators and
-            # docstring) with the first
+            # docstring) with the first: a large class, or one black would change (so that
+            # black formats only the members it changes)
             methods = _statement_starts(scanned, 4, header + 1, end)[1:]
             if methods:
                 inner_end = first
@@ -197,31 +200,41 @@ def _units_of_scanned(text: str, lines: list[str], scanned: list[_Line], line_le
                         _ranges(methods, scanned, first, end, keep_head=True)):
                     gap = before if index == 0 else "".join(lines[inner_end:start])
                     inner_end = stop
-                    signature_end = next((i for i in range(start, stop)
-                                          if scanned[i].indent == 4 and scanned[i].code_end == ":"
-                                          and not scanned[i].in_string), stop)
-                    body = _statement_starts(scanned, 8, signature_end + 1, stop)[1:]
-                    if (index and stop - start > member_split_lines and body
-                            and scanned[start].text.startswith(("def ", "async def "), 4)):
-                        # a long method: one unit per statement of its body
-                        ranges = _ranges(body, scanned, start, stop, keep_head=True)
-                        inner = start
-                        for number, (low, high) in enumerate(ranges):
-                            units.append(Unit(
-                                "".join(lines[low:high]),
-                                gap if number == 0 else "".join(lines[inner:low]),
-                                1 if number == 0 else 2,
-                                _settled(scanned, low, high, line_length)))
-                            inner = high
-                        continue
+                    member_settled = _settled(scanned, start, stop, line_length)
+                    if (index and (stop - start > member_split_lines or not member_settled)
+                            and _is_method(scanned, start, stop)):
+                        signature_end = next(
+                            (i for i in range(start, stop) if scanned[i].indent == 4
+                             and scanned[i].code_end == ":" and not scanned[i].in_string), stop)
+                        body = _statement_starts(scanned, 8, signature_end + 1, stop)[1:]
+                        if body:
+                            # a long method, or one black would change: one unit per statement
+                            # of its body
+                            ranges = _ranges(body, scanned, start, stop, keep_head=True)
+                            inner = start
+                            for number, (low, high) in enumerate(ranges):
+                                units.append(Unit(
+                                    "".join(lines[low:high]),
+                                    gap if number == 0 else "".join(lines[inner:low]),
+                                    1 if number == 0 else 2,
+                                    _settled(scanned, low, high, line_length)))
+                                inner = high
+                            continue
                     units.append(Unit("".join(lines[start:stop]), gap, 0 if index == 0 else 1,
-                                      _settled(scanned, start, stop, line_length)))
+                                      member_settled))
                 continue
-        units.append(Unit("".join(lines[first:end]), before, 0,
-                          _settled(scanned, first, end, line_length)))
+        if settled is None:
+            settled = _settled(scanned, first, end, line_length)
+        units.append(Unit("".join(lines[first:end]), before, 0, settled))
     if previous_end < len(lines):  # trailing blank lines
         units.append(Unit("", "".join(lines[previous_end:]), 0, True))
     return units
+
+
+def _is_method(scanned: list[_Line], start: int, stop: int) -> bool:
+    """Lines [start, stop) of a class body are a method (maybe decorated)."""
+    line = next((i for i in range(start, stop) if not scanned[i].text.startswith("@", 4)), stop)
+    return line < stop and scanned[line].text.startswith(("def ", "async def "), 4)
 
 
 def _statement_starts(scanned: list[_Line], indent: int, start: int, stop: int) -> list[int]:

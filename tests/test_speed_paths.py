@@ -122,6 +122,68 @@ def test_models_cut_in_two_parts_gives_the_same_bytes(monkeypatch: pytest.Monkey
         assert pipeline.generate_package(spec, "pkg", Reporter(), pipeline.Options()) == whole, cut
 
 
+_LONG = "PutMetadataTemplatesEnterpriseSecurityClassification6VmVochwUWoSchemaAddBodyItemData"
+_SMALL_CLASSES = (
+    "class Small:\n"
+    '    """A model."""\n'
+    "\n"
+    "    key: str\n"
+    f"    static_config: {_LONG} | None = None\n"
+    "\n"
+    "    @classmethod\n"
+    "    def from_dict(cls, data: _t.Any) -> Small:\n"
+    '        """Decode."""\n'
+    "        decoded = _new_object(cls)\n"
+    '        decoded.key = data["key"]\n'
+    "\n"
+    f'        decoded.static_config = None if (_v1 := data.get("staticConfig")) is None else '
+    f"{_LONG}.from_dict(_v1)\n"
+    '        decoded.tags = data.get("tags")\n'
+    "        return decoded\n"
+    "\n"
+    f"    async def update(self, *, body: list[_m.{_LONG}] | None = None) -> None:\n"
+    '        """Update."""\n'
+    "        return await self._call(body)\n"
+    "\n"
+    "\n"
+    "class Settled:\n"
+    "    key: str\n"
+    "\n"
+    "    def to_dict(self) -> dict[str, _t.Any]:\n"
+    '        return {"key": self.key}\n'
+)
+
+
+def test_only_what_black_changes_goes_to_black(monkeypatch: pytest.MonkeyPatch,
+                                               tmp_path: Path) -> None:
+    """A class black would change, however small, is cut into its members, and a method black
+    would change into its statements (a decorated one too): only those black changes go to
+    black, and the bytes are black's for the whole file."""
+    from generator.layout import split_units
+
+    unsettled = [(unit.depth, unit.text.split("\n")[0].strip())
+                 for unit in split_units(_SMALL_CLASSES, 100) if not unit.settled]
+    assert unsettled == [(1, f"static_config: {_LONG} | None = None"),
+                         (2, "decoded.static_config = None if (_v1 := data.get(\"staticConfig\"))"
+                             f" is None else {_LONG}.from_dict(_v1)"),
+                         (1, f"async def update(self, *, body: list[_m.{_LONG}] | None = None)"
+                             " -> None:")]
+    sent: list[str] = []
+    format_jobs = fmt._format_jobs
+
+    def counting(jobs: dict[str, tuple[str, str]], cache: Path | None, workers: int
+                 ) -> dict[str, str]:
+        sent.extend(source for source, _ in jobs.values())
+        return format_jobs(jobs, cache, workers)
+
+    monkeypatch.setattr(fmt, "_format_jobs", counting)
+    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(tmp_path))
+    marked = _SMALL_CLASSES.replace("\n\nclass Settled", f"\n{UNIT_BREAK}\nclass Settled")
+    formatted = fmt.format_files({"m.py": marked}, "pkg")["m.py"]
+    assert formatted == black.format_str(_SMALL_CLASSES, mode=MODE) != _SMALL_CLASSES
+    assert len(sent) == 3 and not any("Settled" in source for source in sent)
+
+
 def test_parallel_formatting_gives_the_same_bytes(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     raw = _raw_files(ROOT / "specs" / "depicta.yaml", monkeypatch)
