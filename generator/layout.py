@@ -29,6 +29,7 @@ UNIT_BREAK = "\x00"
 # One token of interest on a line outside a triple-quoted string.
 _TOKEN = re.compile(r'"""|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#.*|[\'"]')
 _TRIPLE_END = re.compile(r'\\.|"""')
+_DOUBLE_QUOTED = re.compile(r'"[^"\n]*"')
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
 _CLOSERS = (")", "]", "}")
 _CONTINUATIONS = ("else", "elif", "except", "finally", "case")
@@ -65,11 +66,12 @@ class _Line(NamedTuple):
 
 def _line(text: str, in_string: bool, code: str) -> _Line:
     stripped = text.lstrip(" ")
-    commas = _top_level_commas(code)
-    if code[:1] in _CLOSERS:
-        inner_commas = _top_level_commas(code[1:])
-    elif code[-1:] in _OPENERS:
-        inner_commas = _top_level_commas(code[:-1])
+    shape = code.translate(_BRACKET_DEPTH)
+    commas = _commas_of_shape(shape)
+    if shape[:1] == ")":
+        inner_commas = _commas_of_shape(shape[1:])
+    elif shape[-1:] == "(":
+        inner_commas = _commas_of_shape(shape[:-1])
     else:
         inner_commas = commas
     return _Line(text, len(text) - len(stripped), in_string, code, commas, inner_commas,
@@ -111,7 +113,11 @@ def _scan(lines: list[str]) -> list[_Line] | None:
 def _scan_line(line: str, in_string: bool) -> tuple[_Line, bool] | None:
     """One line of `_scan`: the line, and whether the next one starts inside a string."""
     starts_in_string = in_string
-    if in_string or '"' in line or "'" in line or "#" in line:
+    if not in_string and "'" not in line and "#" not in line and "\\" not in line and \
+            '"""' not in line and not line.count('"') % 2:
+        # no string but `"…"` ones (maybe none), without escapes: each emptied
+        code = _DOUBLE_QUOTED.sub('""', line).strip() if '"' in line else line.strip()
+    elif in_string or '"' in line or "'" in line or "#" in line:
         pieces = []
         position = 0
         while True:
@@ -486,14 +492,18 @@ def _top_level_has(code: str, word: str) -> bool:
 
 
 def _top_level_commas(code: str) -> int:
-    """Commas outside brackets in `code`; -1 when its brackets do not balance.
+    """Commas outside brackets in `code`; -1 when its brackets do not balance."""
+    return _commas_of_shape(code.translate(_BRACKET_DEPTH))
+
+
+def _commas_of_shape(shape: str) -> int:
+    """`_top_level_commas` of code whose brackets are all `(` and `)` (`_BRACKET_DEPTH`).
 
     Brackets (all of one kind, as far as balance goes) balance when deleting innermost pairs,
     `(` then no bracket then `)`, again and again leaves none; the commas left are the ones
     outside brackets."""
-    shape = code.translate(_BRACKET_DEPTH)
     if "(" not in shape and ")" not in shape:
-        return code.count(",")
+        return shape.count(",")
     while True:
         shape, pairs = _INNERMOST.subn("", shape)
         if not pairs:

@@ -103,14 +103,14 @@ def generate_package(
     unfinished: list[Callable[[], None]] = []
     try:
         api = build_ir(spec_paths, package, reporter, options, names, inputs, unfinished)
-        rendered = _render_and_format(api)
+        rendered, surface = _render_and_format(api)
     finally:
         for finish in unfinished:
             finish()
     header = header_line(api)
     files = {path: header + text if path.endswith(".py") else text
              for path, text in rendered.items()}
-    files[SURFACE_FILE] = surface_text(build_surface(api))
+    files[SURFACE_FILE] = surface
     roots = [spec_paths] if isinstance(spec_paths, Path) else list(spec_paths)
     files[MANIFEST] = manifest_text(files, __version__, api.spec_sha256,
                                     freshness.fingerprint(roots, inputs, options.overlays,
@@ -123,12 +123,14 @@ PARALLEL_RENDER_SIZE = 400
 _api_for_workers: ir.Api | None = None  # the IR, inherited by forked workers
 
 
-def _render_and_format(api: ir.Api) -> dict[str, str]:
-    """The package's files rendered and formatted: a large package's parts (`RENDER_PARTS`) on
-    two cores, each part in a forked worker that inherits the IR; the bytes are the same as in
-    one process (each part renders on its own, and formatting is per unit). When the format
-    cache holds the package's declarations from an earlier run (a regeneration), formatting is
-    mostly reading them and one process is faster than starting two."""
+def _render_and_format(api: ir.Api) -> tuple[dict[str, str], str]:
+    """The package's files rendered and formatted, and its surface (`surface_text`): a large
+    package's parts (`RENDER_PARTS`) on two cores, each part in a forked worker that inherits
+    the IR, and the surface in whichever worker is free first (rather than in this process
+    after them); the bytes are the same as in one process (each part renders on its own, and
+    formatting is per unit). When the format cache holds the package's declarations from an
+    earlier run (a regeneration), formatting is mostly reading them and one process is faster
+    than starting two."""
     global _api_for_workers
     size = len(api.declarations) + len(api.operations)
     parts: list[dict[str, str]]
@@ -140,24 +142,32 @@ def _render_and_format(api: ir.Api) -> dict[str, str]:
         _api_for_workers = api
         try:
             context = multiprocessing.get_context("fork")
-            # the first part is about half the work, the other two the other half
-            by_work = ("models", "client", "models-rest")
+            # the first part is about half the work, the other two the other half; the
+            # surface goes to the worker that finishes its part first
+            by_work = ("models", "client", "models-rest", _SURFACE)
             with concurrent.futures.ProcessPoolExecutor(2, mp_context=context) as pool:
                 done = dict(zip(by_work, pool.map(_render_part_in_worker, by_work)))
             parts = [done[part] for part in RENDER_PARTS]
+            surface = done[_SURFACE][SURFACE_FILE]
         finally:
             _api_for_workers = None
     else:
         parts = [_format_part(api, part, None) for part in RENDER_PARTS]
+        surface = surface_text(build_surface(api))
     files: dict[str, str] = {}
     for part_files in parts:
         for path, text in part_files.items():
             files[path] = files.get(path, "") + text
-    return {path: files[path] for path in FILE_ORDER}
+    return {path: files[path] for path in FILE_ORDER}, surface
+
+
+_SURFACE = "surface"  # the work of a worker that computes the surface
 
 
 def _render_part_in_worker(part: str) -> dict[str, str]:
     assert _api_for_workers is not None
+    if part == _SURFACE:
+        return {SURFACE_FILE: surface_text(build_surface(_api_for_workers))}
     return _format_part(_api_for_workers, part, 1)  # the other core renders the other part
 
 

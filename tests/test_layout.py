@@ -343,3 +343,25 @@ def test_scanning_from_the_line_cache_gives_what_scanning_afresh_gives(
     afresh = layout.normalized_units(source, 100, member_split_lines=0)
     assert kept[0] == afresh[0]
     assert kept[1] is not None and kept[1] == afresh[1]
+
+
+@pytest.mark.parametrize("line,code,in_string_after", [
+    ('x = f("a, b", ")")\n', 'x = f("", "")', False),  # `"…"` strings only: one substitution
+    ('x = "a" "b"\n', 'x = "" ""', False),
+    ('x = "a""b"\n', 'x = """"', False),
+    ('x = "(#"  # a comment\n', 'x = ""', False),  # a `#`: the tokenizer
+    ("x = 'a'\n", "x = \0", False),  # black writes it with double quotes: unsettled
+    ('x = "it\'s"\n', 'x = ""', False),
+    ('x = "a\\"b"\n', 'x = ""', False),  # an escaped quote
+    ('x = "unterminated\n', None, False),
+    ('x = "a\\\n', None, False),
+    ('    """Doc"""\n', '""', False),
+    ('    """Doc\n', '""', True),
+    ("plain(a, b)  \n", "plain(a, b)", False),
+])
+def test_scan_line(line: str, code: str | None, in_string_after: bool) -> None:
+    scanned = layout._scan_line(line, False)
+    if code is None:
+        assert scanned is None
+    else:
+        assert scanned is not None and (scanned[0].code, scanned[1]) == (code, in_string_after)
