@@ -58,6 +58,10 @@ class _Line(NamedTuple):
     plain: bool  # no string black would write otherwise, no magic trailing comma
     trailing_spaces: bool
     doc_start: bool  # not in a string and starts with `"""` (maybe a docstring)
+    blank: bool  # only white space
+    # code, plain, without trailing spaces, commas or brackets left open or closed: outside
+    # brackets, `_settled` asks of it only that it fits
+    simple: bool
 
     @property
     def code_end(self) -> str:
@@ -66,7 +70,7 @@ class _Line(NamedTuple):
 
 def _line(text: str, in_string: bool, code: str) -> _Line:
     stripped = text.lstrip(" ")
-    shape = code.translate(_BRACKET_DEPTH)
+    shape = _bracket_shape(code)
     commas = _commas_of_shape(shape)
     if shape[:1] == ")":
         inner_commas = _commas_of_shape(shape[1:])
@@ -74,9 +78,13 @@ def _line(text: str, in_string: bool, code: str) -> _Line:
         inner_commas = _commas_of_shape(shape[:-1])
     else:
         inner_commas = commas
-    return _Line(text, len(text) - len(stripped), in_string, code, commas, inner_commas,
-                 "\0" not in code and _no_magic_commas(code),
-                 text.rstrip("\n") != text.rstrip(), not in_string and stripped.startswith('"""'))
+    plain = "\0" not in code and _no_magic_commas(code)
+    trailing_spaces = text.rstrip("\n") != text.rstrip()
+    simple = (not in_string and plain and not trailing_spaces and commas == 0 and code != ""
+              and shape[0] != ")" and shape[-1] != "(")
+    return _Line(text, len(text) - len(stripped), in_string, code, commas, inner_commas, plain,
+                 trailing_spaces, not in_string and stripped.startswith('"""'),
+                 not text.strip(), simple)
 
 
 # Scanned lines by text, for lines that start outside a string and inside one: (the line, whether
@@ -246,9 +254,8 @@ def _is_method(scanned: list[_Line], start: int, stop: int) -> bool:
 def _statement_starts(scanned: list[_Line], indent: int, start: int, stop: int) -> list[int]:
     starts: list[int] = []
     decorated = False
-    for i in range(start, stop):
-        line = scanned[i]
-        if line.in_string or line.indent != indent or not line.text.strip():
+    for i, line in enumerate(scanned[start:stop], start):
+        if line.indent != indent or line.in_string or line.blank:
             continue
         word = line.text[indent:]
         if word[0] in ")]}" or word.startswith(_CONTINUATIONS) and word.split()[0].rstrip(":") \
@@ -280,7 +287,10 @@ def _ranges(starts: list[int], scanned: list[_Line], first_line: int, total: int
     return ranges
 
 
-_BRACKET_DEPTH = str.maketrans({"(": "(", "[": "(", "{": "(", ")": ")", "]": ")", "}": ")"})
+def _bracket_shape(code: str) -> str:
+    """`code` with every opening bracket `(` and every closing one `)` (str.replace is much
+    faster than str.translate with a table)."""
+    return code.replace("[", "(").replace("{", "(").replace("]", ")").replace("}", ")")
 
 
 @dataclass(slots=True)
@@ -316,8 +326,10 @@ def _settled(scanned: list[_Line], first: int, last: int, line_length: int) -> b
     (`_CHAIN_KINDS`) that would not fit on one line. A closing bracket starts a line at the
     opening line's indentation."""
     frames: list[_Frame] = []
-    for i in range(first, last):
-        line = scanned[i]
+    fits = line_length + 1  # with its newline
+    for i, line in enumerate(scanned[first:last], first):
+        if line.simple and not frames and len(line.text) <= fits:
+            continue
         code = line.code
         if line.in_string or not code:
             continue
@@ -481,7 +493,7 @@ def _top_level_has(code: str, word: str) -> bool:
     if word not in code:
         return False
     depth = 0
-    for index, char in enumerate(code.translate(_BRACKET_DEPTH)):
+    for index, char in enumerate(_bracket_shape(code)):
         if char == "(":
             depth += 1
         elif char == ")":
@@ -493,11 +505,11 @@ def _top_level_has(code: str, word: str) -> bool:
 
 def _top_level_commas(code: str) -> int:
     """Commas outside brackets in `code`; -1 when its brackets do not balance."""
-    return _commas_of_shape(code.translate(_BRACKET_DEPTH))
+    return _commas_of_shape(_bracket_shape(code))
 
 
 def _commas_of_shape(shape: str) -> int:
-    """`_top_level_commas` of code whose brackets are all `(` and `)` (`_BRACKET_DEPTH`).
+    """`_top_level_commas` of code whose brackets are all `(` and `)` (`_bracket_shape`).
 
     Brackets (all of one kind, as far as balance goes) balance when deleting innermost pairs,
     `(` then no bracket then `)`, again and again leaves none; the commas left are the ones

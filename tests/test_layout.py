@@ -260,6 +260,11 @@ UNITS = [
     # the same line inside a docstring and outside: only outside is it code
     ('    """Doc\n    x = f(a,)\n    """\n\n    x = f(a,)\n', False),
     ('    """Doc\n    x = f(a,)\n    """\n\n    x = f(a)\n', True),
+    # lines without commas or open brackets: outside brackets only their length counts
+    ("    x = " + " + ".join(f"first_operand_{n}(y)" for n in range(5)) + "\n", False),
+    ("    x = " + " + ".join(f"first_operand_{n}(y)" for n in range(3)) + "\n", True),
+    ("    x = [\n        " + " + ".join(f"first_operand_{n}(y)" for n in range(5)) + "\n    ]\n",
+     False),
 ]
 
 
