@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .blackrules import normalized_quotes, reindented_docstring
 
@@ -28,7 +29,9 @@ UNIT_BREAK = "\x00"
 # One token of interest on a line outside a triple-quoted string.
 _TOKEN = re.compile(r'"""|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#.*|[\'"]')
 _TRIPLE_END = re.compile(r'\\.|"""')
+_DOUBLE_QUOTED = re.compile(r'"[^"\n]*"')
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
+_CLOSERS = (")", "]", "}")
 _CONTINUATIONS = ("else", "elif", "except", "finally", "case")
 
 
@@ -42,67 +45,126 @@ class Unit:
     settled: bool  # black would leave `text` as it is
 
 
-@dataclass(frozen=True, slots=True)
-class _Line:
+class _Line(NamedTuple):
     text: str
     indent: int
     in_string: bool  # starts inside a triple-quoted string
     code: str  # the code on the line: strings emptied, comments and indentation removed
+    # what `_settled` asks of `code` (a line's text repeats often in generated code, and each
+    # distinct line is scanned once: `_scan`)
+    commas: int  # `_top_level_commas(code)`
+    inner_commas: int  # the same without the first character when it closes a bracket, and
+    # without the last when it opens one (else `commas`)
+    plain: bool  # no string black would write otherwise, no magic trailing comma
+    trailing_spaces: bool
+    doc_start: bool  # not in a string and starts with `"""` (maybe a docstring)
+    blank: bool  # only white space
+    # code, plain, without trailing spaces, commas or brackets left open or closed: outside
+    # brackets, `_settled` asks of it only that it fits
+    simple: bool
 
     @property
     def code_end(self) -> str:
         return self.code[-1:]
 
 
+def _line(text: str, in_string: bool, code: str) -> _Line:
+    stripped = text.lstrip(" ")
+    shape = _bracket_shape(code)
+    commas = _commas_of_shape(shape)
+    if shape[:1] == ")":
+        inner_commas = _commas_of_shape(shape[1:])
+    elif shape[-1:] == "(":
+        inner_commas = _commas_of_shape(shape[:-1])
+    else:
+        inner_commas = commas
+    plain = "\0" not in code and _no_magic_commas(code)
+    trailing_spaces = text.rstrip("\n") != text.rstrip()
+    simple = (not in_string and plain and not trailing_spaces and commas == 0 and code != ""
+              and shape[0] != ")" and shape[-1] != "(")
+    return _Line(text, len(text) - len(stripped), in_string, code, commas, inner_commas, plain,
+                 trailing_spaces, not in_string and stripped.startswith('"""'),
+                 not text.strip(), simple)
+
+
+# Scanned lines by text, for lines that start outside a string and inside one: (the line, whether
+# the next starts inside a string), or None for a line `_scan` does not understand. Cleared when
+# it grows large (one large package has some tens of thousands of distinct lines).
+_SCANNED: tuple[dict[str, tuple[_Line, bool] | None], dict[str, tuple[_Line, bool] | None]] = \
+    ({}, {})
+_SCANNED_LIMIT = 200_000
+
+
 def _scan(lines: list[str]) -> list[_Line] | None:
     """Per line: where it starts and its code; None for text this module does not understand
     (a string of another kind spanning lines, a backslash continuation)."""
-    scanned = []
+    scanned: list[_Line] = []
+    append = scanned.append
     in_string = False
+    outside, inside = _SCANNED
+    if len(outside) + len(inside) > _SCANNED_LIMIT:
+        outside.clear()
+        inside.clear()
     for line in lines:
-        starts_in_string = in_string
-        if in_string or '"' in line or "'" in line or "#" in line:
-            pieces = []
-            position = 0
-            while True:
-                if in_string:
-                    for match in _TRIPLE_END.finditer(line, position):
-                        if match.group() == '"""':
-                            in_string = False
-                            position = match.end()
-                            break
-                    else:
-                        position = len(line)
-                    if in_string:
-                        break
-                found = _TOKEN.search(line, position)
-                pieces.append(line[position: found.start() if found else len(line)])
-                if found is None:
-                    break
-                match = found
-                token = match.group()
-                if token == '"""':
-                    in_string = True
-                    pieces.append('""')
-                    position = match.end()
-                elif token in ('"', "'"):
-                    return None  # an unterminated string, or one of another kind
-                elif token.startswith("#"):
-                    break
-                else:
-                    # a string black would write with other quotes or escapes: unsettled
-                    normal = token[0] == '"' and "\\'" not in token or \
-                        normalized_quotes(token) == token
-                    pieces.append(token[0] * 2 if normal else "\0")
-                    position = match.end()
-            code = "".join(pieces).strip()
-        else:
-            code = line.strip()
-        if code.endswith("\\") and not in_string:
+        known = inside if in_string else outside
+        try:
+            entry = known[line]
+        except KeyError:
+            entry = known[line] = _scan_line(line, in_string)
+        if entry is None:
             return None
-        stripped = line.lstrip(" ")
-        scanned.append(_Line(line, len(line) - len(stripped), starts_in_string, code))
+        append(entry[0])
+        in_string = entry[1]
     return scanned
+
+
+def _scan_line(line: str, in_string: bool) -> tuple[_Line, bool] | None:
+    """One line of `_scan`: the line, and whether the next one starts inside a string."""
+    starts_in_string = in_string
+    if not in_string and "'" not in line and "#" not in line and "\\" not in line and \
+            '"""' not in line and not line.count('"') % 2:
+        # no string but `"…"` ones (maybe none), without escapes: each emptied
+        code = _DOUBLE_QUOTED.sub('""', line).strip() if '"' in line else line.strip()
+    elif in_string or '"' in line or "'" in line or "#" in line:
+        pieces = []
+        position = 0
+        while True:
+            if in_string:
+                for match in _TRIPLE_END.finditer(line, position):
+                    if match.group() == '"""':
+                        in_string = False
+                        position = match.end()
+                        break
+                else:
+                    position = len(line)
+                if in_string:
+                    break
+            found = _TOKEN.search(line, position)
+            pieces.append(line[position: found.start() if found else len(line)])
+            if found is None:
+                break
+            match = found
+            token = match.group()
+            if token == '"""':
+                in_string = True
+                pieces.append('""')
+                position = match.end()
+            elif token in ('"', "'"):
+                return None  # an unterminated string, or one of another kind
+            elif token.startswith("#"):
+                break
+            else:
+                # a string black would write with other quotes or escapes: unsettled
+                normal = token[0] == '"' and "\\'" not in token or \
+                    normalized_quotes(token) == token
+                pieces.append(token[0] * 2 if normal else "\0")
+                position = match.end()
+        code = "".join(pieces).strip()
+    else:
+        code = line.strip()
+    if code.endswith("\\") and not in_string:
+        return None
+    return _line(line, starts_in_string, code), in_string
 
 
 def split_units(text: str, line_length: int, member_split_lines: int = 40) -> list[Unit]:
@@ -138,10 +200,13 @@ def _units_of_scanned(text: str, lines: list[str], scanned: list[_Line], line_le
         previous_end = end
         header = next((i for i in range(first, end) if not scanned[i].text.startswith("@")),
                       first)
-        if (end - first > member_split_lines and scanned[header].text.startswith("class ")
-                and scanned[header].code_end == ":"):
+        settled: bool | None = None
+        if (scanned[header].text.startswith("class ") and scanned[header].code_end == ":" and (
+                end - first > member_split_lines
+                or not (settled := _settled(scanned, first, end, line_length)))):
             # every statement of the body its own unit, the class line (and its decorators and
-            # docstring) with the first
+            # docstring) with the first: a large class, or one black would change (so that
+            # black formats only the members it changes)
             methods = _statement_starts(scanned, 4, header + 1, end)[1:]
             if methods:
                 inner_end = first
@@ -149,39 +214,48 @@ def _units_of_scanned(text: str, lines: list[str], scanned: list[_Line], line_le
                         _ranges(methods, scanned, first, end, keep_head=True)):
                     gap = before if index == 0 else "".join(lines[inner_end:start])
                     inner_end = stop
-                    signature_end = next((i for i in range(start, stop)
-                                          if scanned[i].indent == 4 and scanned[i].code_end == ":"
-                                          and not scanned[i].in_string), stop)
-                    body = _statement_starts(scanned, 8, signature_end + 1, stop)[1:]
-                    if (index and stop - start > member_split_lines and body
-                            and scanned[start].text.startswith(("def ", "async def "), 4)):
-                        # a long method: one unit per statement of its body
-                        ranges = _ranges(body, scanned, start, stop, keep_head=True)
-                        inner = start
-                        for number, (low, high) in enumerate(ranges):
-                            units.append(Unit(
-                                "".join(lines[low:high]),
-                                gap if number == 0 else "".join(lines[inner:low]),
-                                1 if number == 0 else 2,
-                                _settled(scanned, low, high, line_length)))
-                            inner = high
-                        continue
+                    member_settled = _settled(scanned, start, stop, line_length)
+                    if (index and (stop - start > member_split_lines or not member_settled)
+                            and _is_method(scanned, start, stop)):
+                        signature_end = next(
+                            (i for i in range(start, stop) if scanned[i].indent == 4
+                             and scanned[i].code_end == ":" and not scanned[i].in_string), stop)
+                        body = _statement_starts(scanned, 8, signature_end + 1, stop)[1:]
+                        if body:
+                            # a long method, or one black would change: one unit per statement
+                            # of its body
+                            ranges = _ranges(body, scanned, start, stop, keep_head=True)
+                            inner = start
+                            for number, (low, high) in enumerate(ranges):
+                                units.append(Unit(
+                                    "".join(lines[low:high]),
+                                    gap if number == 0 else "".join(lines[inner:low]),
+                                    1 if number == 0 else 2,
+                                    _settled(scanned, low, high, line_length)))
+                                inner = high
+                            continue
                     units.append(Unit("".join(lines[start:stop]), gap, 0 if index == 0 else 1,
-                                      _settled(scanned, start, stop, line_length)))
+                                      member_settled))
                 continue
-        units.append(Unit("".join(lines[first:end]), before, 0,
-                          _settled(scanned, first, end, line_length)))
+        if settled is None:
+            settled = _settled(scanned, first, end, line_length)
+        units.append(Unit("".join(lines[first:end]), before, 0, settled))
     if previous_end < len(lines):  # trailing blank lines
         units.append(Unit("", "".join(lines[previous_end:]), 0, True))
     return units
 
 
+def _is_method(scanned: list[_Line], start: int, stop: int) -> bool:
+    """Lines [start, stop) of a class body are a method (maybe decorated)."""
+    line = next((i for i in range(start, stop) if not scanned[i].text.startswith("@", 4)), stop)
+    return line < stop and scanned[line].text.startswith(("def ", "async def "), 4)
+
+
 def _statement_starts(scanned: list[_Line], indent: int, start: int, stop: int) -> list[int]:
     starts: list[int] = []
     decorated = False
-    for i in range(start, stop):
-        line = scanned[i]
-        if line.in_string or line.indent != indent or not line.text.strip():
+    for i, line in enumerate(scanned[start:stop], start):
+        if line.indent != indent or line.in_string or line.blank:
             continue
         word = line.text[indent:]
         if word[0] in ")]}" or word.startswith(_CONTINUATIONS) and word.split()[0].rstrip(":") \
@@ -213,7 +287,10 @@ def _ranges(starts: list[int], scanned: list[_Line], first_line: int, total: int
     return ranges
 
 
-_BRACKET_DEPTH = str.maketrans({"(": "(", "[": "(", "{": "(", ")": ")", "]": ")", "}": ")"})
+def _bracket_shape(code: str) -> str:
+    """`code` with every opening bracket `(` and every closing one `)` (str.replace is much
+    faster than str.translate with a table)."""
+    return code.replace("[", "(").replace("{", "(").replace("]", ")").replace("}", ")")
 
 
 @dataclass(slots=True)
@@ -249,22 +326,22 @@ def _settled(scanned: list[_Line], first: int, last: int, line_length: int) -> b
     (`_CHAIN_KINDS`) that would not fit on one line. A closing bracket starts a line at the
     opening line's indentation."""
     frames: list[_Frame] = []
-    for i in range(first, last):
-        line = scanned[i]
+    fits = line_length + 1  # with its newline
+    for i, line in enumerate(scanned[first:last], first):
+        if line.simple and not frames and len(line.text) <= fits:
+            continue
         code = line.code
         if line.in_string or not code:
             continue
         if len(line.text) - 1 > line_length and code != '""' and not (
                 frames and _UNSPLITTABLE.fullmatch(code)):
             return False  # too long (a string alone on its line black never splits)
-        if "\0" in code or line.text.rstrip("\n") != line.text.rstrip() and not (
+        if not line.plain or line.trailing_spaces and not (
                 i + 1 < len(scanned) and scanned[i + 1].in_string):
             return False  # trailing spaces, unless inside a string that goes on
-        if not _no_magic_commas(code):
-            return False
-        commas = _top_level_commas(code)
+        commas = line.commas
         if code[0] in ")]}":
-            rest = _top_level_commas(code[1:])
+            rest = line.inner_commas
             if rest < 0 or not frames or frames[-1].indent != line.indent or code[-1] in "([{":
                 return False
             closed = frames.pop()
@@ -283,9 +360,9 @@ def _settled(scanned: list[_Line], first: int, last: int, line_length: int) -> b
             continue
         if frames and line.indent != frames[-1].indent + 4:
             return False
-        if commas < 0 and code[-1] in "([{" and _top_level_commas(code[:-1]) >= 0:
+        if commas < 0 and code[-1] in "([{" and line.inner_commas >= 0:
             if frames:
-                if _top_level_commas(code[:-1]):
+                if line.inner_commas:
                     return False  # `a, f(`: black splits such a body at its commas
                 frames[-1].current.append(i)
             frames.append(_Frame(i, line.indent, nested=bool(frames)))
@@ -416,7 +493,7 @@ def _top_level_has(code: str, word: str) -> bool:
     if word not in code:
         return False
     depth = 0
-    for index, char in enumerate(code.translate(_BRACKET_DEPTH)):
+    for index, char in enumerate(_bracket_shape(code)):
         if char == "(":
             depth += 1
         elif char == ")":
@@ -428,17 +505,25 @@ def _top_level_has(code: str, word: str) -> bool:
 
 def _top_level_commas(code: str) -> int:
     """Commas outside brackets in `code`; -1 when its brackets do not balance."""
-    depth = commas = 0
-    for char in code.translate(_BRACKET_DEPTH):
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth < 0:
-                return -1
-        elif char == "," and depth == 0:
-            commas += 1
-    return commas if depth == 0 else -1
+    return _commas_of_shape(_bracket_shape(code))
+
+
+def _commas_of_shape(shape: str) -> int:
+    """`_top_level_commas` of code whose brackets are all `(` and `)` (`_bracket_shape`).
+
+    Brackets (all of one kind, as far as balance goes) balance when deleting innermost pairs,
+    `(` then no bracket then `)`, again and again leaves none; the commas left are the ones
+    outside brackets."""
+    if "(" not in shape and ")" not in shape:
+        return shape.count(",")
+    while True:
+        shape, pairs = _INNERMOST.subn("", shape)
+        if not pairs:
+            break
+    return -1 if "(" in shape or ")" in shape else shape.count(",")
+
+
+_INNERMOST = re.compile(r"\([^()]*\)")
 
 
 def normalize_docstrings(text: str, line_length: int) -> str:
@@ -463,34 +548,45 @@ def normalized_units(text: str, line_length: int, member_split_lines: int = 40
 
 
 def _normalize_scanned(lines: list[str], scanned: list[_Line], line_length: int) -> str | None:
-    """The lines with black's docstrings, or None when that changes nothing."""
-    changed = False
-    out: list[str] = []
-    previous: _Line | None = None  # the last line of code before this one
-    i = 0
-    while i < len(lines):
+    """The lines with black's docstrings, or None when that changes nothing.
+
+    A docstring is a `\"\"\"` string that starts a line and is the first line of code, or follows
+    a line of code ending in `:` indented less (blank lines and lines inside strings in
+    between are not code, but the last line of a docstring is)."""
+    changes: list[tuple[int, int, str]] = []  # (first line, line after, new text)
+    ends: set[int] = set()  # the last lines of the docstrings found so far
+    for i in [i for i, line in enumerate(scanned) if line.doc_start]:
         line = scanned[i]
-        stripped = line.text[line.indent:]
-        if (not line.in_string and stripped.startswith('"""') and (
-                previous is None or previous.code_end == ":" and previous.indent < line.indent)):
-            end = i
-            while end + 1 < len(lines) and scanned[end + 1].in_string:
-                end += 1
-            literal = "".join(lines[i:end + 1])
-            body_end = literal.rstrip().rfind('"""')
-            if literal.rstrip().endswith('"""') and body_end > line.indent + 2:
-                value = literal[line.indent:literal.rstrip().rfind('"""') + 3]
-                fixed = _black_docstring(value, " " * line.indent, line_length)
-                changed = changed or fixed != value
-                out.append(" " * line.indent + fixed + literal[line.indent + len(value):])
-                previous = scanned[end]
-                i = end + 1
-                continue
-        out.append(lines[i])
-        if line.text.strip() and not line.in_string:
-            previous = line
-        i += 1
-    return "".join(out) if changed else None
+        before = i - 1
+        while before >= 0 and before not in ends and (
+                scanned[before].in_string or not scanned[before].text.strip()):
+            before -= 1
+        previous = scanned[before] if before >= 0 else None
+        if previous is not None and not (
+                previous.code_end == ":" and previous.indent < line.indent):
+            continue
+        end = i
+        while end + 1 < len(lines) and scanned[end + 1].in_string:
+            end += 1
+        literal = "".join(lines[i:end + 1])
+        body_end = literal.rstrip().rfind('"""')
+        if literal.rstrip().endswith('"""') and body_end > line.indent + 2:
+            value = literal[line.indent:body_end + 3]
+            fixed = _black_docstring(value, " " * line.indent, line_length)
+            if fixed != value:
+                changes.append((i, end + 1, " " * line.indent + fixed
+                                + literal[line.indent + len(value):]))
+            ends.add(end)
+    if not changes:
+        return None
+    out: list[str] = []
+    copied = 0
+    for first, after, text in changes:
+        out.extend(lines[copied:first])
+        out.append(text)
+        copied = after
+    out.extend(lines[copied:])
+    return "".join(out)
 
 
 def _black_docstring(value: str, indent: str, line_length: int) -> str:

@@ -108,14 +108,14 @@ def generate_package(
                        validator)
         # while the validator runs on the other core, rendering in two processes would only
         # slow it down: the package then renders here
-        rendered = _render_and_format(api, other_core_busy=bool(unfinished))
+        rendered, surface = _render_and_format(api, other_core_busy=bool(unfinished))
     finally:
         for finish in unfinished:
             finish()
     header = header_line(api)
     files = {path: header + text if path.endswith(".py") else text
              for path, text in rendered.items()}
-    files[SURFACE_FILE] = surface_text(build_surface(api))
+    files[SURFACE_FILE] = surface
     roots = [spec_paths] if isinstance(spec_paths, Path) else list(spec_paths)
     files[MANIFEST] = manifest_text(files, __version__, api.spec_sha256,
                                     freshness.fingerprint(roots, inputs, options.overlays,
@@ -127,13 +127,15 @@ def generate_package(
 PARALLEL_RENDER_SIZE = 400
 
 
-def _render_and_format(api: ir.Api, other_core_busy: bool = False) -> dict[str, str]:
-    """The package's files rendered and formatted: a large package's parts (`RENDER_PARTS`) on
-    two cores, the first part (about half the work) in a forked process that inherits the IR,
-    the other two here meanwhile; the bytes are the same as in one process (each part renders
-    on its own, and formatting is per unit). When the format cache holds the package's
-    declarations from an earlier run (a regeneration), formatting is mostly reading them and
-    one process is faster than two; and so it is when the other core is busy."""
+def _render_and_format(api: ir.Api, other_core_busy: bool = False
+                       ) -> tuple[dict[str, str], str]:
+    """The package's files rendered and formatted, and its surface (`surface_text`): a large
+    package's parts (`RENDER_PARTS`) on two cores, the first part (about half the work) in a
+    forked process that inherits the IR, the other two and the surface here meanwhile; the
+    bytes are the same as in one process (each part renders on its own, and formatting is per
+    unit). When the format cache holds the package's declarations from an earlier run (a
+    regeneration), formatting is mostly reading them and one process is faster than two; and
+    so it is when the other core is busy."""
     size = len(api.declarations) + len(api.operations)
     first, *others = RENDER_PARTS
     if (size >= PARALLEL_RENDER_SIZE and available_workers() > 1 and hasattr(os, "fork")
@@ -141,16 +143,18 @@ def _render_and_format(api: ir.Api, other_core_busy: bool = False) -> dict[str, 
             and not has_packs(api.package, (("models.py", "models"), ("client.py", "client")))):
         receive = start_in_fork(lambda: _format_part(api, first, 1))
         done = {part: _format_part(api, part, 1) for part in others}
+        surface = surface_text(build_surface(api))
         formatted = receive()
         done[first] = formatted if formatted is not None else _format_part(api, first, 1)
     else:
         workers = 1 if other_core_busy else None
         done = {part: _format_part(api, part, workers) for part in RENDER_PARTS}
+        surface = surface_text(build_surface(api))
     files: dict[str, str] = {}
     for part in RENDER_PARTS:
         for path, text in done[part].items():
             files[path] = files.get(path, "") + text
-    return {path: files[path] for path in FILE_ORDER}
+    return {path: files[path] for path in FILE_ORDER}, surface
 
 
 def _format_part(api: ir.Api, part: str, workers: int | None) -> dict[str, str]:

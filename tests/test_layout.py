@@ -6,10 +6,13 @@ fast path)."""
 
 from __future__ import annotations
 
+import random
+
 import black
 import pytest
 
 from generator import ir
+from generator import layout
 from generator.layout import split_units
 from generator.render import wrap
 from generator.render.types import TypeRenderer
@@ -245,6 +248,23 @@ UNITS = [
      "            bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\n"
      "        )\n"
      "    )\n", False),
+    # strings holding brackets and commas (the scan empties them), magic trailing commas
+    ('    x = f("a, b", ")", "(]")\n', True),
+    ('    x = "]" + f(a)[0] + "[("\n', True),
+    ("    x = [a, b,]\n", False),
+    ('    x = {"a": (1,)}\n', True),  # a one-element tuple inside a display
+    ("    x = f((1,), (2,))\n", True),
+    ("    x = f(a)(b,)\n", False),  # a call's arguments, not a tuple
+    ("    x = (1,)[0]\n", True),
+    ("    x = ((1,),)\n", True),
+    # the same line inside a docstring and outside: only outside is it code
+    ('    """Doc\n    x = f(a,)\n    """\n\n    x = f(a,)\n', False),
+    ('    """Doc\n    x = f(a,)\n    """\n\n    x = f(a)\n', True),
+    # lines without commas or open brackets: outside brackets only their length counts
+    ("    x = " + " + ".join(f"first_operand_{n}(y)" for n in range(5)) + "\n", False),
+    ("    x = " + " + ".join(f"first_operand_{n}(y)" for n in range(3)) + "\n", True),
+    ("    x = [\n        " + " + ".join(f"first_operand_{n}(y)" for n in range(5)) + "\n    ]\n",
+     False),
 ]
 
 
@@ -254,3 +274,99 @@ def test_unit_check(text: str, settled: bool) -> None:
     formatted = black.format_str(source, mode=MODE)
     assert (formatted == source) == settled
     assert all(u.settled for u in split_units(source, 100, member_split_lines=0)) == settled
+
+
+def _commas_by_walking(code: str) -> int:
+    """`_top_level_commas` as a walk over the characters (what it was)."""
+    depth = commas = 0
+    for char in code:
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+            if depth < 0:
+                return -1
+        elif char == "," and depth == 0:
+            commas += 1
+    return commas if depth == 0 else -1
+
+
+@pytest.mark.parametrize("code,commas", [
+    ("", 0), ("a", 0), ("a, b", 1), ("a, b,", 2), ("f(a, b), c", 1), ("(a, [b, c], {d: e}), f, g", 2),
+    (")(", -1), ("(", -1), (")", -1), ("a)", -1), ("(a", -1), ("((a,)", -1), ("(a,))", -1),
+    ("([)]", 0),  # one kind of bracket, as far as balance goes
+    ("x = (a,)", 0), ("x = (a,),", 1), ('f("", ""), ""', 1), ("f(a)(b, c)[d, e], g", 1),
+    ("a, b) + (c, d", -1), ("{[()]}, {[()]}", 1), ("(((((((a, b)))))))", 0),
+])
+def test_top_level_commas(code: str, commas: int) -> None:
+    assert layout._top_level_commas(code) == commas == _commas_by_walking(code)
+
+
+def test_top_level_commas_agrees_with_walking_on_random_text() -> None:
+    generator = random.Random(7)
+    for _ in range(20_000):
+        code = "".join(generator.choice("()[]{},a ") for _ in range(generator.randint(0, 12)))
+        assert layout._top_level_commas(code) == _commas_by_walking(code), code
+
+
+def test_docstrings_normalized_and_scanned_again() -> None:
+    """Docstrings black rewrites (the text is scanned again, mostly lines scanned before) give
+    black's bytes and units; a `\"\"\"` string that is not a docstring is left alone."""
+    source = (
+        'class A:\n'
+        '    """  Padded, and ends in a quote"."""\n'
+        '\n'
+        '    x: int\n'
+        '    """An attribute docstring, left as it is  """\n'
+        '\n'
+        '    def f(self):\n'
+        '        """\n'
+        '        Indented.\n'
+        '            More.\n'
+        '        """\n'
+        '        return f(a, b)\n'
+        '\n'
+        '\n'
+        'y = """  not a docstring  """\n'
+    )
+    expected = black.format_str(source, mode=MODE)
+    normalized, units = layout.normalized_units(source, 100, member_split_lines=0)
+    assert normalized == expected != source
+    assert units is not None and all(unit.settled for unit in units)
+    assert "".join(unit.before + unit.text for unit in units) == expected
+    assert layout.normalized_units(expected, 100)[0] == expected  # nothing left to change
+
+
+def test_scanning_from_the_line_cache_gives_what_scanning_afresh_gives(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lines are scanned once per text and state (in a string or not) and kept: the same text
+    scanned from the kept lines and with the cache emptied at every scan gives the same units."""
+    text = "".join(source for source, _ in UNITS) + UNITS[-2][0]
+    source = "class _:\n" + text + "\n\nclass B:\n" + text
+    kept = layout.normalized_units(source, 100, member_split_lines=0)
+    monkeypatch.setattr(layout, "_SCANNED_LIMIT", -1)  # cleared before each scan
+    afresh = layout.normalized_units(source, 100, member_split_lines=0)
+    assert kept[0] == afresh[0]
+    assert kept[1] is not None and kept[1] == afresh[1]
+
+
+@pytest.mark.parametrize("line,code,in_string_after", [
+    ('x = f("a, b", ")")\n', 'x = f("", "")', False),  # `"…"` strings only: one substitution
+    ('x = "a" "b"\n', 'x = "" ""', False),
+    ('x = "a""b"\n', 'x = """"', False),
+    ('x = "(#"  # a comment\n', 'x = ""', False),  # a `#`: the tokenizer
+    ("x = 'a'\n", "x = \0", False),  # black writes it with double quotes: unsettled
+    ('x = "it\'s"\n', 'x = ""', False),
+    ('x = "a\\"b"\n', 'x = ""', False),  # an escaped quote
+    ('x = "unterminated\n', None, False),
+    ('x = "a\\\n', None, False),
+    ('    """Doc"""\n', '""', False),
+    ('    """Doc\n', '""', True),
+    ("plain(a, b)  \n", "plain(a, b)", False),
+])
+def test_scan_line(line: str, code: str | None, in_string_after: bool) -> None:
+    scanned = layout._scan_line(line, False)
+    if code is None:
+        assert scanned is None
+    else:
+        assert scanned is not None and (scanned[0].code, scanned[1]) == (code, in_string_after)

@@ -122,6 +122,68 @@ def test_models_cut_in_two_parts_gives_the_same_bytes(monkeypatch: pytest.Monkey
         assert pipeline.generate_package(spec, "pkg", Reporter(), pipeline.Options()) == whole, cut
 
 
+_LONG = "PutMetadataTemplatesEnterpriseSecurityClassification6VmVochwUWoSchemaAddBodyItemData"
+_SMALL_CLASSES = (
+    "class Small:\n"
+    '    """A model."""\n'
+    "\n"
+    "    key: str\n"
+    f"    static_config: {_LONG} | None = None\n"
+    "\n"
+    "    @classmethod\n"
+    "    def from_dict(cls, data: _t.Any) -> Small:\n"
+    '        """Decode."""\n'
+    "        decoded = _new_object(cls)\n"
+    '        decoded.key = data["key"]\n'
+    "\n"
+    f'        decoded.static_config = None if (_v1 := data.get("staticConfig")) is None else '
+    f"{_LONG}.from_dict(_v1)\n"
+    '        decoded.tags = data.get("tags")\n'
+    "        return decoded\n"
+    "\n"
+    f"    async def update(self, *, body: list[_m.{_LONG}] | None = None) -> None:\n"
+    '        """Update."""\n'
+    "        return await self._call(body)\n"
+    "\n"
+    "\n"
+    "class Settled:\n"
+    "    key: str\n"
+    "\n"
+    "    def to_dict(self) -> dict[str, _t.Any]:\n"
+    '        return {"key": self.key}\n'
+)
+
+
+def test_only_what_black_changes_goes_to_black(monkeypatch: pytest.MonkeyPatch,
+                                               tmp_path: Path) -> None:
+    """A class black would change, however small, is cut into its members, and a method black
+    would change into its statements (a decorated one too): only those black changes go to
+    black, and the bytes are black's for the whole file."""
+    from generator.layout import split_units
+
+    unsettled = [(unit.depth, unit.text.split("\n")[0].strip())
+                 for unit in split_units(_SMALL_CLASSES, 100) if not unit.settled]
+    assert unsettled == [(1, f"static_config: {_LONG} | None = None"),
+                         (2, "decoded.static_config = None if (_v1 := data.get(\"staticConfig\"))"
+                             f" is None else {_LONG}.from_dict(_v1)"),
+                         (1, f"async def update(self, *, body: list[_m.{_LONG}] | None = None)"
+                             " -> None:")]
+    sent: list[str] = []
+    format_jobs = fmt._format_jobs
+
+    def counting(jobs: dict[str, tuple[str, str]], cache: Path | None, workers: int
+                 ) -> dict[str, str]:
+        sent.extend(source for source, _ in jobs.values())
+        return format_jobs(jobs, cache, workers)
+
+    monkeypatch.setattr(fmt, "_format_jobs", counting)
+    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(tmp_path))
+    marked = _SMALL_CLASSES.replace("\n\nclass Settled", f"\n{UNIT_BREAK}\nclass Settled")
+    formatted = fmt.format_files({"m.py": marked}, "pkg")["m.py"]
+    assert formatted == black.format_str(_SMALL_CLASSES, mode=MODE) != _SMALL_CLASSES
+    assert len(sent) == 3 and not any("Settled" in source for source in sent)
+
+
 def test_parallel_formatting_gives_the_same_bytes(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     raw = _raw_files(ROOT / "specs" / "depicta.yaml", monkeypatch)
@@ -356,3 +418,44 @@ def test_validation_worker_that_fails_leaves_validation_to_this_process(
         worker.close()
     assert reporter.diagnostics == in_line.diagnostics
     assert any("not valid OpenAPI" in d.message for d in reporter.diagnostics)
+
+
+def _random_json(generator: random.Random, depth: int = 0) -> object:
+    kind = generator.randrange(10 if depth < 4 else 6)
+    if kind == 0:
+        return generator.choice([None, True, False])
+    if kind == 1:
+        return generator.choice([0, -1, 7, 2**70, 1.5, -0.0, 1e300, float("inf"),
+                                 float("-inf"), float("nan")])
+    if kind < 6:
+        return "".join(generator.choice('ab "\\\n\t\x00\x7fé€😀/') for _ in
+                       range(generator.randrange(6)))
+    if kind < 8:
+        return [_random_json(generator, depth + 1) for _ in range(generator.randrange(4))]
+    keys: list[object] = (
+        [generator.randrange(-5, 500) for _ in range(generator.randrange(4))] if kind == 8
+        else ["".join(generator.choice('ab"é\n') for _ in range(generator.randrange(4)))
+              for _ in range(generator.randrange(5))])
+    return {key: _random_json(generator, depth + 1) for key in keys}
+
+
+def test_surface_text_is_what_json_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """surface_text writes what json.dumps(indent=1, sort_keys=True) does (its own writer is
+    twice as fast): on the surfaces of the providers and the corpus sample, and random values."""
+    import json
+
+    from generator.surface import build_surface, surface_text
+
+    def dumps(value: object) -> str:
+        return json.dumps(value, indent=1, sort_keys=True, ensure_ascii=True) + "\n"
+
+    specs = [*SPECS, *(s for s in CORPUS_SAMPLE if s.suffix in (".yaml", ".yml", ".json")
+                       and not any(s.name in entry for entry in EXPECTED_ERRORS))]
+    for spec in specs:
+        api = pipeline.build_ir(spec, "pkg", Reporter(), pipeline.Options(validate=False))
+        surface = build_surface(api)
+        assert surface_text(surface) == dumps(surface), spec.name
+    generator = random.Random(11)
+    for _ in range(3000):
+        value = _random_json(generator)
+        assert surface_text(value) == dumps(value), value  # type: ignore[arg-type]
