@@ -35,7 +35,7 @@ class ToolId(_rt.OpenStrEnum):
     AD_CREATIVE = "ad_creative"
 
 
-_decode_ToolId = _rt.enum_decoder(ToolId)
+_decode_ToolId = _rt.EnumDecoder(ToolId)
 
 
 class JobStatus(_rt.OpenStrEnum):
@@ -49,7 +49,7 @@ class JobStatus(_rt.OpenStrEnum):
     PARTIALLY_COMPLETED = "partially_completed"
 
 
-_decode_JobStatus = _rt.enum_decoder(JobStatus)
+_decode_JobStatus = _rt.EnumDecoder(JobStatus)
 
 
 @_dataclass(kw_only=True, slots=True)
@@ -71,11 +71,7 @@ class JobListResponse:
         decoded.jobs = list(map(JobSummary.from_dict, data["jobs"]))
         decoded.next_cursor = data["next_cursor"]
         decoded.request_id = data["request_id"]
-        decoded.additional_properties = (
-            {}
-            if len(data) == 3 or cls._wire_names.issuperset(data)
-            else _rt.extras(data, cls._wire_names)
-        )
+        decoded.additional_properties = {} if len(data) == 3 else _rt.extras(data, cls._wire_names)
         return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
@@ -139,29 +135,35 @@ class JobSummary:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
         decoded.id = _rt.parse_uuid(data["id"])
-        decoded.api = _decode_ToolId(data["api"])
-        decoded.status = _decode_JobStatus(data["status"])
+        decoded.api = _decode_ToolId[data["api"]]
+        decoded.status = _decode_JobStatus[data["status"]]
         decoded.sandbox = data["sandbox"]
         decoded.total_results = data["total_results"]
-        decoded.completed_results = data.get("completed_results")
-        decoded.failed_results = data.get("failed_results")
+        decoded.completed_results = _v1 = data.get("completed_results")
+        decoded.failed_results = _v2 = data.get("failed_results")
         decoded.credits_reserved = data["credits_reserved"]
         decoded.created_at = _rt.parse_datetime(data["created_at"])
         decoded.updated_at = (
-            None if (_v1 := data.get("updated_at")) is None else _rt.parse_datetime(_v1)
+            None if (_v3 := data.get("updated_at")) is None else _rt.parse_datetime(_v3)
         )
         decoded.completed_at = (
-            None if (_v2 := data.get("completed_at")) is None else _rt.parse_datetime(_v2)
+            None if (_v4 := data.get("completed_at")) is None else _rt.parse_datetime(_v4)
+        )
+        decoded._explicit_nulls = _nulls = (
+            _rt.NO_NULLS
+            if (_v4 is not None or "completed_at" not in data)
+            else frozenset(("completed_at",))
+        )
+        _listed = (
+            7
+            + len(_nulls)
+            + (_v1 is not None)
+            + (_v2 is not None)
+            + (_v3 is not None)
+            + (_v4 is not None)
         )
         decoded.additional_properties = (
-            {}
-            if len(data) == 7 or cls._wire_names.issuperset(data)
-            else _rt.extras(data, cls._wire_names)
-        )
-        decoded._explicit_nulls = (
-            _rt.NO_NULLS
-            if (_v2 is not None or "completed_at" not in data)
-            else _rt.null_keys(data, ("completed_at",))
+            {} if len(data) == _listed else _rt.extras(data, cls._wire_names)
         )
         return decoded
 
@@ -221,11 +223,7 @@ class ErrorResponse:
         decoded = _new_object(cls)
         decoded.error = ErrorResponseError.from_dict(data["error"])
         decoded.request_id = data["request_id"]
-        decoded.additional_properties = (
-            {}
-            if len(data) == 2 or cls._wire_names.issuperset(data)
-            else _rt.extras(data, cls._wire_names)
-        )
+        decoded.additional_properties = {} if len(data) == 2 else _rt.extras(data, cls._wire_names)
         return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
@@ -259,11 +257,10 @@ class ErrorResponseError:
         decoded = _new_object(cls)
         decoded.code = data["code"]
         decoded.message = data["message"]
-        decoded.details = data.get("details")
+        decoded.details = _v1 = data.get("details")
+        _listed = 2 + (_v1 is not None)
         decoded.additional_properties = (
-            {}
-            if len(data) == 2 or cls._wire_names.issuperset(data)
-            else _rt.extras(data, cls._wire_names)
+            {} if len(data) == _listed else _rt.extras(data, cls._wire_names)
         )
         return decoded
 

@@ -34,7 +34,7 @@ class ProductPhotoJobStatus(_rt.OpenStrEnum):
     CANCELLED = "cancelled"
 
 
-_decode_ProductPhotoJobStatus = _rt.enum_decoder(ProductPhotoJobStatus)
+_decode_ProductPhotoJobStatus = _rt.EnumDecoder(ProductPhotoJobStatus)
 
 
 @_dataclass(kw_only=True, slots=True)
@@ -61,15 +61,14 @@ class ProductPhotoJobListResponse:
             None if (_v2 := data.get("next_cursor")) is None else _rt.parse_datetime(_v2)
         )
         decoded.request_id = data["request_id"]
-        decoded.additional_properties = (
-            {}
-            if len(data) == 2 or cls._wire_names.issuperset(data)
-            else _rt.extras(data, cls._wire_names)
-        )
-        decoded._explicit_nulls = (
+        decoded._explicit_nulls = _nulls = (
             _rt.NO_NULLS
             if (_v2 is not None or "next_cursor" not in data)
-            else _rt.null_keys(data, ("next_cursor",))
+            else frozenset(("next_cursor",))
+        )
+        _listed = 2 + len(_nulls) + (_v2 is not None)
+        decoded.additional_properties = (
+            {} if len(data) == _listed else _rt.extras(data, cls._wire_names)
         )
         return decoded
 
@@ -113,15 +112,11 @@ class ProductPhotoJobSummary:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
         decoded.id = _rt.parse_uuid(data["id"])
-        decoded.status = _decode_ProductPhotoJobStatus(data["status"])
+        decoded.status = _decode_ProductPhotoJobStatus[data["status"]]
         decoded.total_items = data["total_items"]
         decoded.credits_reserved = data["credits_reserved"]
         decoded.sandbox = data["sandbox"]
-        decoded.additional_properties = (
-            {}
-            if len(data) == 5 or cls._wire_names.issuperset(data)
-            else _rt.extras(data, cls._wire_names)
-        )
+        decoded.additional_properties = {} if len(data) == 5 else _rt.extras(data, cls._wire_names)
         return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
@@ -162,11 +157,7 @@ class ErrorResponse:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
         decoded.error = ErrorResponseError.from_dict(data["error"])
-        decoded.additional_properties = (
-            {}
-            if len(data) == 1 or cls._wire_names.issuperset(data)
-            else _rt.extras(data, cls._wire_names)
-        )
+        decoded.additional_properties = {} if len(data) == 1 else _rt.extras(data, cls._wire_names)
         return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
@@ -200,11 +191,7 @@ class ErrorResponseError:
         decoded.code = data["code"]
         decoded.message = data["message"]
         decoded.request_id = data["request_id"]
-        decoded.additional_properties = (
-            {}
-            if len(data) == 3 or cls._wire_names.issuperset(data)
-            else _rt.extras(data, cls._wire_names)
-        )
+        decoded.additional_properties = {} if len(data) == 3 else _rt.extras(data, cls._wire_names)
         return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:

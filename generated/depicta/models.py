@@ -57,16 +57,23 @@ class GenerationJobList:
             if (_v1 := data.get("generations")) is None
             else list(map(GenerationJob.from_dict, _v1))
         )
-        decoded.limit = data.get("limit")
-        decoded.offset = data.get("offset")
-        decoded.total = data.get("total")
-        decoded.additional_properties = (
-            {} if cls._wire_names.issuperset(data) else _rt.extras(data, cls._wire_names)
-        )
-        decoded._explicit_nulls = (
+        decoded.limit = _v3 = data.get("limit")
+        decoded.offset = _v4 = data.get("offset")
+        decoded.total = _v5 = data.get("total")
+        decoded._explicit_nulls = _nulls = (
             _rt.NO_NULLS
             if (_v1 is not None or "generations" not in data)
-            else _rt.null_keys(data, ("generations",))
+            else frozenset(("generations",))
+        )
+        _listed = (
+            len(_nulls)
+            + (_v1 is not None)
+            + (_v3 is not None)
+            + (_v4 is not None)
+            + (_v5 is not None)
+        )
+        decoded.additional_properties = (
+            {} if len(data) == _listed else _rt.extras(data, cls._wire_names)
         )
         return decoded
 
@@ -158,24 +165,36 @@ class GenerationJob:
             None if (_v3 := data.get("error")) is None else GenerationJobError.from_dict(_v3)
         )
         decoded.job_id = None if (_v4 := data.get("job_id")) is None else _rt.parse_uuid(_v4)
-        decoded.result = data.get("result")
-        decoded.scenes_completed = data.get("scenes_completed")
-        decoded.scenes_total = data.get("scenes_total")
+        decoded.result = _v5 = data.get("result")
+        decoded.scenes_completed = _v6 = data.get("scenes_completed")
+        decoded.scenes_total = _v7 = data.get("scenes_total")
         decoded.started_at = (
-            None if (_v5 := data.get("started_at")) is None else _rt.parse_datetime(_v5)
+            None if (_v8 := data.get("started_at")) is None else _rt.parse_datetime(_v8)
         )
-        decoded.status = data.get("status")
-        decoded.additional_properties = (
-            {} if cls._wire_names.issuperset(data) else _rt.extras(data, cls._wire_names)
-        )
-        decoded._explicit_nulls = (
+        decoded.status = _v9 = data.get("status")
+        decoded._explicit_nulls = _nulls = (
             _rt.NO_NULLS
             if (
                 (_v1 is not None or "completed_at" not in data)
-                and (decoded.result is not None or "result" not in data)
-                and (_v5 is not None or "started_at" not in data)
+                and (_v5 is not None or "result" not in data)
+                and (_v8 is not None or "started_at" not in data)
             )
             else _rt.null_keys(data, ("completed_at", "result", "started_at"))
+        )
+        _listed = (
+            len(_nulls)
+            + (_v1 is not None)
+            + (_v2 is not None)
+            + (_v3 is not None)
+            + (_v4 is not None)
+            + (_v5 is not None)
+            + (_v6 is not None)
+            + (_v7 is not None)
+            + (_v8 is not None)
+            + (_v9 is not None)
+        )
+        decoded.additional_properties = (
+            {} if len(data) == _listed else _rt.extras(data, cls._wire_names)
         )
         return decoded
 
@@ -240,17 +259,22 @@ class ErrorResponse:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
-        decoded.details = data.get("details")
-        decoded.error = data.get("error")
-        decoded.message = data.get("message")
-        decoded.request_id = data.get("request_id")
-        decoded.additional_properties = (
-            {} if cls._wire_names.issuperset(data) else _rt.extras(data, cls._wire_names)
+        decoded.details = _v1 = data.get("details")
+        decoded.error = _v2 = data.get("error")
+        decoded.message = _v3 = data.get("message")
+        decoded.request_id = _v4 = data.get("request_id")
+        decoded._explicit_nulls = _nulls = (
+            _rt.NO_NULLS if (_v1 is not None or "details" not in data) else frozenset(("details",))
         )
-        decoded._explicit_nulls = (
-            _rt.NO_NULLS
-            if (decoded.details is not None or "details" not in data)
-            else _rt.null_keys(data, ("details",))
+        _listed = (
+            len(_nulls)
+            + (_v1 is not None)
+            + (_v2 is not None)
+            + (_v3 is not None)
+            + (_v4 is not None)
+        )
+        decoded.additional_properties = (
+            {} if len(data) == _listed else _rt.extras(data, cls._wire_names)
         )
         return decoded
 
@@ -294,10 +318,11 @@ class GenerationJobError:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
-        decoded.code = data.get("code")
-        decoded.message = data.get("message")
+        decoded.code = _v1 = data.get("code")
+        decoded.message = _v2 = data.get("message")
+        _listed = (_v1 is not None) + (_v2 is not None)
         decoded.additional_properties = (
-            {} if cls._wire_names.issuperset(data) else _rt.extras(data, cls._wire_names)
+            {} if len(data) == _listed else _rt.extras(data, cls._wire_names)
         )
         return decoded
 

@@ -33,7 +33,7 @@ class JobStatus(_rt.OpenStrEnum):
     FAILURE = "FAILURE"
 
 
-_decode_JobStatus = _rt.enum_decoder(JobStatus)
+_decode_JobStatus = _rt.EnumDecoder(JobStatus)
 
 
 class ListJobsJobTypeItem(_rt.OpenStrEnum):
@@ -49,7 +49,7 @@ class ListJobsJobTypeItem(_rt.OpenStrEnum):
     MODEL_SWAP_WITH_IMAGE = "MODEL_SWAP_WITH_IMAGE"
 
 
-_decode_ListJobsJobTypeItem = _rt.enum_decoder(ListJobsJobTypeItem)
+_decode_ListJobsJobTypeItem = _rt.EnumDecoder(ListJobsJobTypeItem)
 
 
 @_dataclass(kw_only=True, slots=True)
@@ -74,7 +74,7 @@ class HTTPValidationError:
             else list(map(ValidationError.from_dict, _v1))
         )
         decoded.additional_properties = (
-            {} if cls._wire_names.issuperset(data) else _rt.extras(data, cls._wire_names)
+            {} if len(data) == (_v1 is not None) else _rt.extras(data, cls._wire_names)
         )
         return decoded
 
@@ -124,10 +124,9 @@ class JobListResponse:
         decoded.limit = data["limit"]
         decoded.offset = data["offset"]
         decoded.count = data["count"]
+        _listed = 3 + (_v1 is not None)
         decoded.additional_properties = (
-            {}
-            if len(data) == 3 or cls._wire_names.issuperset(data)
-            else _rt.extras(data, cls._wire_names)
+            {} if len(data) == _listed else _rt.extras(data, cls._wire_names)
         )
         return decoded
 
@@ -179,13 +178,9 @@ class JobSummaryResponse:
         decoded = _new_object(cls)
         decoded.public_id = data["public_id"]
         decoded.job_type = data["job_type"]
-        decoded.status = _decode_JobStatus(data["status"])
+        decoded.status = _decode_JobStatus[data["status"]]
         decoded.created_at = _rt.parse_datetime(data["created_at"])
-        decoded.additional_properties = (
-            {}
-            if len(data) == 4 or cls._wire_names.issuperset(data)
-            else _rt.extras(data, cls._wire_names)
-        )
+        decoded.additional_properties = {} if len(data) == 4 else _rt.extras(data, cls._wire_names)
         return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
@@ -234,11 +229,7 @@ class ValidationError:
         decoded.loc = data["loc"]
         decoded.msg = data["msg"]
         decoded.type = data["type"]
-        decoded.additional_properties = (
-            {}
-            if len(data) == 3 or cls._wire_names.issuperset(data)
-            else _rt.extras(data, cls._wire_names)
-        )
+        decoded.additional_properties = {} if len(data) == 3 else _rt.extras(data, cls._wire_names)
         return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:

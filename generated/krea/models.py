@@ -40,7 +40,7 @@ class ListJobsStatus(_rt.OpenStrEnum):
     CANCELLED = "cancelled"
 
 
-_decode_ListJobsStatus = _rt.enum_decoder(ListJobsStatus)
+_decode_ListJobsStatus = _rt.EnumDecoder(ListJobsStatus)
 
 
 class ListJobsResponseItemsItemStatus(_rt.OpenStrEnum):
@@ -57,7 +57,7 @@ class ListJobsResponseItemsItemStatus(_rt.OpenStrEnum):
     CANCELLED = "cancelled"
 
 
-_decode_ListJobsResponseItemsItemStatus = _rt.enum_decoder(ListJobsResponseItemsItemStatus)
+_decode_ListJobsResponseItemsItemStatus = _rt.EnumDecoder(ListJobsResponseItemsItemStatus)
 
 
 @_dataclass(kw_only=True, slots=True)
@@ -77,11 +77,7 @@ class ListJobsResponse:
         decoded = _new_object(cls)
         decoded.items = list(map(ListJobsResponseItemsItem.from_dict, data["items"]))
         decoded.next_cursor = data["next_cursor"]
-        decoded.additional_properties = (
-            {}
-            if len(data) == 2 or cls._wire_names.issuperset(data)
-            else _rt.extras(data, cls._wire_names)
-        )
+        decoded.additional_properties = {} if len(data) == 2 else _rt.extras(data, cls._wire_names)
         return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
@@ -119,7 +115,7 @@ class ListJobsResponseItemsItem:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
         decoded.job_id = _rt.parse_uuid(data["job_id"])
-        decoded.status = _decode_ListJobsResponseItemsItemStatus(data["status"])
+        decoded.status = _decode_ListJobsResponseItemsItemStatus[data["status"]]
         decoded.created_at = _rt.parse_datetime(data["created_at"])
         decoded.completed_at = (
             None if (_v1 := data.get("completed_at")) is None else _rt.parse_datetime(_v1)
@@ -134,10 +130,9 @@ class ListJobsResponseItemsItem:
             if (_v3 := data.get("error")) is None
             else ListJobsResponseItemsItemError.from_dict(_v3)
         )
+        _listed = 3 + (_v1 is not None) + (_v2 is not None) + (_v3 is not None)
         decoded.additional_properties = (
-            {}
-            if len(data) == 3 or cls._wire_names.issuperset(data)
-            else _rt.extras(data, cls._wire_names)
+            {} if len(data) == _listed else _rt.extras(data, cls._wire_names)
         )
         return decoded
 
@@ -181,10 +176,11 @@ class ListJobsResponseItemsItemResult:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
-        decoded.urls = data.get("urls")
-        decoded.style_id = data.get("style_id")
+        decoded.urls = _v1 = data.get("urls")
+        decoded.style_id = _v2 = data.get("style_id")
+        _listed = (_v1 is not None) + (_v2 is not None)
         decoded.additional_properties = (
-            {} if cls._wire_names.issuperset(data) else _rt.extras(data, cls._wire_names)
+            {} if len(data) == _listed else _rt.extras(data, cls._wire_names)
         )
         return decoded
 
@@ -219,11 +215,10 @@ class ListJobsResponseItemsItemError:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
         decoded.code = data["code"]
-        decoded.message = data.get("message")
+        decoded.message = _v1 = data.get("message")
+        _listed = 1 + (_v1 is not None)
         decoded.additional_properties = (
-            {}
-            if len(data) == 1 or cls._wire_names.issuperset(data)
-            else _rt.extras(data, cls._wire_names)
+            {} if len(data) == _listed else _rt.extras(data, cls._wire_names)
         )
         return decoded
 
@@ -256,11 +251,7 @@ class ListJobsError400:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
         decoded.error = data["error"]
-        decoded.additional_properties = (
-            {}
-            if len(data) == 1 or cls._wire_names.issuperset(data)
-            else _rt.extras(data, cls._wire_names)
-        )
+        decoded.additional_properties = {} if len(data) == 1 else _rt.extras(data, cls._wire_names)
         return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
@@ -290,11 +281,7 @@ class ListJobsError401:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
         decoded.error = data["error"]
-        decoded.additional_properties = (
-            {}
-            if len(data) == 1 or cls._wire_names.issuperset(data)
-            else _rt.extras(data, cls._wire_names)
-        )
+        decoded.additional_properties = {} if len(data) == 1 else _rt.extras(data, cls._wire_names)
         return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:

@@ -48,7 +48,7 @@ class EnumView:
     doc: str
     base: str
     members: tuple[EnumMemberView, ...]
-    decoder: str  # the statement defining `_decode_<Enum>` (see `_rt.enum_decoder`), laid out
+    decoder: str  # the statement defining `_decode_<Enum>` (see `_rt.EnumDecoder`), laid out
     header: str  # `class Name(base):`, laid out
 
 
@@ -138,7 +138,7 @@ class ViewBuilder:
         members = tuple(EnumMemberView(identifier(m.name), _assigned(identifier(m.name), literal(
             m.value), 4)) for m in enum.members)
         name = identifier(enum.name)
-        decoder = wrap.assignment(f"_decode_{name}", wrap.call("_rt.enum_decoder", name), 0)
+        decoder = wrap.assignment(f"_decode_{name}", wrap.call("_rt.EnumDecoder", name), 0)
         return EnumView(name, _doc_lines(enum.description or enum.name), base, members, decoder,
                         wrap.statement("class ", wrap.call(name, base), 0, ":"))
 
@@ -160,6 +160,7 @@ class ViewBuilder:
         nullable_wires: list[str] = []  # optional properties whose schema allows null
         null_tests: list[str] = []  # per nullable wire: true when it is not an explicit null
         certain = 0  # properties read with data[...]: present once the fields are decoded
+        received: list[str] = []  # per property read with data.get: the name of its value
         for f in model.fields:
             # readOnly: set by the server, so never sent and not needed to build a request;
             # writeOnly: sent, never returned, so not needed to decode a response.
@@ -186,21 +187,27 @@ class ViewBuilder:
                 wrap.declaration(identifier(f.name), annotation_node, default_node, 4),
                 _doc_lines(f.description, " ".join(notes))))
             wire = string(f.wire_name)
-            source = f"data[{wire}]" if on_read else f"data.get({wire})"
-            certain += on_read
             decode_type = ir.nullable(f.type) if may_be_none else f.type
-            tracks_null = may_be_none and not f.read_only and self._admits_null(f.type)
+            target = f"decoded.{f.name}"
             decoded: wrap.Group | wrap.Chain | str
-            if tracks_null and not types.is_identity(decode_type):
-                # The received value's name is kept for the explicit-null test below.
-                assert isinstance(decode_type, ir.NullableType)
-                decoded, var = types.decode_nullable(decode_type.inner, source)
-                null_tests.append(f"({var} is not None or {wire} not in data)")
+            if on_read:
+                certain += 1
+                decoded = _without_parentheses(types.decode_layout(decode_type, f"data[{wire}]"))
             else:
-                decoded = _without_parentheses(types.decode_layout(decode_type, source))
-                if tracks_null:  # decoded as received
-                    null_tests.append(f"(decoded.{f.name} is not None or {wire} not in data)")
-            decode_lines.append(wrap.assignment(f"decoded.{f.name}", decoded, 8))
+                # The received value gets a name: the count of properties below reads it, and
+                # so does the explicit-null test.
+                source = f"data.get({wire})"
+                if types.is_identity(decode_type):  # kept as received
+                    var = types.new_name()
+                    target += f" = {var}"
+                    decoded = source
+                else:
+                    assert isinstance(decode_type, ir.NullableType)
+                    decoded, var = types.decode_nullable(decode_type.inner, source)
+                received.append(var)
+                if not f.read_only and self._admits_null(f.type):
+                    null_tests.append(f"({var} is not None or {wire} not in data)")
+            decode_lines.append(wrap.assignment(target, decoded, 8))
             value = f"self.{f.name}"
             if f.read_only:
                 continue
@@ -225,26 +232,37 @@ class ViewBuilder:
         if not types.is_identity(model.extra_type):
             extras = ("{_k: " + types.decode(model.extra_type, "_x") +
                       f" for _k, _x in {extras}.items()}}")
-        # No unknown properties (the usual case), told without a call: only the `certain`
-        # properties, or only listed ones.
-        no_extras = "cls._wire_names.issuperset(data)"
-        if certain:
-            no_extras = f"len(data) == {certain} or {no_extras}"
-        decode_lines.append(wrap.assignment(
-            f"decoded.{model.extra_name}", wrap.Chain(("{}", no_extras, extras), ("if", "else")),
-            8))
-        if nullable_wires:
-            # None of them sent as null (each has a value or is left out): no call. Several
-            # tests are parenthesized together, which black keeps: split, they are a chain of
-            # `and` of their own rather than one mixed with the conditional's `if` and `else`.
+        # Which properties `data` has, told by counting rather than by looking at its keys:
+        # the `certain` ones, the others received as a value (not None), and the nullable ones
+        # received as an explicit null. When that is `len(data)` (the usual case), `data` has
+        # no property the schema does not list; otherwise `_rt.extras` looks (a property sent
+        # as null that is not nullable is counted nowhere: it sends the object there, which
+        # finds nothing to keep).
+        count: list[wrap.Group | wrap.Chain | str] = [str(certain)] if certain or not received \
+            else []
+        if null_tests:
+            # None of the nullable ones sent as null (each has a value or is left out): no
+            # call. Several tests are parenthesized together, which black keeps: split, they
+            # are a chain of `and` of their own rather than one mixed with the conditional's
+            # `if` and `else`. With one, the set of explicit nulls can only be its name.
             no_nulls: wrap.Group | str = null_tests[0]
             if len(null_tests) > 1:
                 no_nulls = wrap.parenthesized("", wrap.Chain(
                     tuple(null_tests), ("and",) * (len(null_tests) - 1)))
-            decode_lines.append(wrap.assignment(f"decoded.{NULLS_FIELD}", wrap.Chain((
-                "_rt.NO_NULLS", no_nulls, wrap.call(
-                    "_rt.null_keys", "data", wrap.display("", "(", tuple(nullable_wires), ")"))),
-                ("if", "else")), 8))
+            nulls: wrap.Group = wrap.call(
+                "_rt.null_keys", "data", wrap.display("", "(", tuple(nullable_wires), ")"))
+            if len(nullable_wires) == 1:
+                nulls = wrap.call("frozenset", wrap.display("", "(", (nullable_wires[0],), ")"))
+            decode_lines.append(wrap.assignment(f"decoded.{NULLS_FIELD} = _nulls", wrap.Chain(
+                ("_rt.NO_NULLS", no_nulls, nulls), ("if", "else")), 8))
+            count.append("len(_nulls)")
+        count.extend(f"({var} is not None)" for var in received)
+        listed = count[0] if len(count) == 1 else wrap.Chain(tuple(count), ("+",) * (len(count) - 1))
+        if len(count) > 1:
+            decode_lines.append(wrap.assignment("_listed", listed, 8))
+            listed = "_listed"
+        decode_lines.append(wrap.assignment(f"decoded.{model.extra_name}", wrap.Chain(
+            ("{}", f"len(data) == {wrap.one_line(listed)}", extras), ("if", "else")), 8))
         extra_encode = f"self.{model.extra_name}"
         if not types.is_identity(model.extra_type):
             extra_encode = (f"{{_k: {types.encode(model.extra_type, '_x')} for _k, _x in "
