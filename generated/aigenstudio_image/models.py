@@ -68,7 +68,7 @@ class JobListResponse:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
-        decoded.jobs = list(map(JobSummary.from_dict, data["jobs"]))
+        decoded.jobs = list(map(_decode_JobSummary, data["jobs"]))
         decoded.next_cursor = data["next_cursor"]
         decoded.request_id = data["request_id"]
         decoded.additional_properties = {} if len(data) == 3 else _rt.extras(data, cls._wire_names)
@@ -91,6 +91,9 @@ class JobListResponse:
             and "next_cursor" in data
             and "request_id" in data
         )
+
+
+_decode_JobListResponse = JobListResponse.from_dict
 
 
 @_dataclass(kw_only=True, slots=True)
@@ -206,6 +209,9 @@ class JobSummary:
         )
 
 
+_decode_JobSummary = JobSummary.from_dict
+
+
 @_dataclass(kw_only=True, slots=True)
 class ErrorResponse:
     """ErrorResponse"""
@@ -221,7 +227,7 @@ class ErrorResponse:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
-        decoded.error = ErrorResponseError.from_dict(data["error"])
+        decoded.error = _decode_ErrorResponseError(data["error"])
         decoded.request_id = data["request_id"]
         decoded.additional_properties = {} if len(data) == 2 else _rt.extras(data, cls._wire_names)
         return decoded
@@ -237,6 +243,9 @@ class ErrorResponse:
     def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict) and "error" in data and "request_id" in data
+
+
+_decode_ErrorResponse = ErrorResponse.from_dict
 
 
 @_dataclass(kw_only=True, slots=True)
@@ -277,3 +286,6 @@ class ErrorResponseError:
     def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict) and "code" in data and "message" in data
+
+
+_decode_ErrorResponseError = ErrorResponseError.from_dict

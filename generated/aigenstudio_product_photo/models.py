@@ -56,7 +56,7 @@ class ProductPhotoJobListResponse:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
-        decoded.jobs = list(map(ProductPhotoJobSummary.from_dict, data["jobs"]))
+        decoded.jobs = list(map(_decode_ProductPhotoJobSummary, data["jobs"]))
         decoded.next_cursor = (
             None if (_v2 := data.get("next_cursor")) is None else _rt.parse_datetime(_v2)
         )
@@ -89,6 +89,9 @@ class ProductPhotoJobListResponse:
     def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict) and "jobs" in data and "request_id" in data
+
+
+_decode_ProductPhotoJobListResponse = ProductPhotoJobListResponse.from_dict
 
 
 @_dataclass(kw_only=True, slots=True)
@@ -142,6 +145,9 @@ class ProductPhotoJobSummary:
         )
 
 
+_decode_ProductPhotoJobSummary = ProductPhotoJobSummary.from_dict
+
+
 @_dataclass(kw_only=True, slots=True)
 class ErrorResponse:
     """ErrorResponse"""
@@ -156,7 +162,7 @@ class ErrorResponse:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
-        decoded.error = ErrorResponseError.from_dict(data["error"])
+        decoded.error = _decode_ErrorResponseError(data["error"])
         decoded.additional_properties = {} if len(data) == 1 else _rt.extras(data, cls._wire_names)
         return decoded
 
@@ -170,6 +176,9 @@ class ErrorResponse:
     def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict) and "error" in data
+
+
+_decode_ErrorResponse = ErrorResponse.from_dict
 
 
 @_dataclass(kw_only=True, slots=True)
@@ -208,3 +217,6 @@ class ErrorResponseError:
         return (
             isinstance(data, dict) and "code" in data and "message" in data and "request_id" in data
         )
+
+
+_decode_ErrorResponseError = ErrorResponseError.from_dict

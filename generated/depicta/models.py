@@ -55,7 +55,7 @@ class GenerationJobList:
         decoded.generations = (
             None
             if (_v1 := data.get("generations")) is None
-            else list(map(GenerationJob.from_dict, _v1))
+            else list(map(_decode_GenerationJob, _v1))
         )
         decoded.limit = _v3 = data.get("limit")
         decoded.offset = _v4 = data.get("offset")
@@ -98,6 +98,9 @@ class GenerationJobList:
     def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict)
+
+
+_decode_GenerationJobList = GenerationJobList.from_dict
 
 
 @_dataclass(kw_only=True, slots=True)
@@ -162,7 +165,7 @@ class GenerationJob:
             None if (_v2 := data.get("created_at")) is None else _rt.parse_datetime(_v2)
         )
         decoded.error = (
-            None if (_v3 := data.get("error")) is None else GenerationJobError.from_dict(_v3)
+            None if (_v3 := data.get("error")) is None else _decode_GenerationJobError(_v3)
         )
         decoded.job_id = None if (_v4 := data.get("job_id")) is None else _rt.parse_uuid(_v4)
         decoded.result = _v5 = data.get("result")
@@ -237,6 +240,9 @@ class GenerationJob:
         return isinstance(data, dict)
 
 
+_decode_GenerationJob = GenerationJob.from_dict
+
+
 @_dataclass(kw_only=True, slots=True)
 class ErrorResponse:
     """ErrorResponse"""
@@ -299,6 +305,9 @@ class ErrorResponse:
         return isinstance(data, dict)
 
 
+_decode_ErrorResponse = ErrorResponse.from_dict
+
+
 @_dataclass(kw_only=True, slots=True)
 class GenerationJobError:
     """Error details. Present only when status is failed."""
@@ -339,3 +348,6 @@ class GenerationJobError:
     def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict)
+
+
+_decode_GenerationJobError = GenerationJobError.from_dict

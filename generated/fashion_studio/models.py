@@ -69,9 +69,7 @@ class HTTPValidationError:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
         decoded.detail = (
-            None
-            if (_v1 := data.get("detail")) is None
-            else list(map(ValidationError.from_dict, _v1))
+            None if (_v1 := data.get("detail")) is None else list(map(_decode_ValidationError, _v1))
         )
         decoded.additional_properties = (
             {} if len(data) == (_v1 is not None) else _rt.extras(data, cls._wire_names)
@@ -89,6 +87,9 @@ class HTTPValidationError:
     def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict)
+
+
+_decode_HTTPValidationError = HTTPValidationError.from_dict
 
 
 @_dataclass(kw_only=True, slots=True)
@@ -119,7 +120,7 @@ class JobListResponse:
         decoded.jobs = (
             None
             if (_v1 := data.get("jobs")) is None
-            else list(map(JobSummaryResponse.from_dict, _v1))
+            else list(map(_decode_JobSummaryResponse, _v1))
         )
         decoded.limit = data["limit"]
         decoded.offset = data["offset"]
@@ -144,6 +145,9 @@ class JobListResponse:
     def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict) and "limit" in data and "offset" in data and "count" in data
+
+
+_decode_JobListResponse = JobListResponse.from_dict
 
 
 @_dataclass(kw_only=True, slots=True)
@@ -204,6 +208,9 @@ class JobSummaryResponse:
         )
 
 
+_decode_JobSummaryResponse = JobSummaryResponse.from_dict
+
+
 @_dataclass(kw_only=True, slots=True)
 class ValidationError:
     """ValidationError"""
@@ -244,3 +251,6 @@ class ValidationError:
     def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict) and "loc" in data and "msg" in data and "type" in data
+
+
+_decode_ValidationError = ValidationError.from_dict

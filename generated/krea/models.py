@@ -75,7 +75,7 @@ class ListJobsResponse:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
-        decoded.items = list(map(ListJobsResponseItemsItem.from_dict, data["items"]))
+        decoded.items = list(map(_decode_ListJobsResponseItemsItem, data["items"]))
         decoded.next_cursor = data["next_cursor"]
         decoded.additional_properties = {} if len(data) == 2 else _rt.extras(data, cls._wire_names)
         return decoded
@@ -91,6 +91,9 @@ class ListJobsResponse:
     def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict) and "items" in data and "next_cursor" in data
+
+
+_decode_ListJobsResponse = ListJobsResponse.from_dict
 
 
 @_dataclass(kw_only=True, slots=True)
@@ -123,12 +126,12 @@ class ListJobsResponseItemsItem:
         decoded.result = (
             None
             if (_v2 := data.get("result")) is None
-            else ListJobsResponseItemsItemResult.from_dict(_v2)
+            else _decode_ListJobsResponseItemsItemResult(_v2)
         )
         decoded.error = (
             None
             if (_v3 := data.get("error")) is None
-            else ListJobsResponseItemsItemError.from_dict(_v3)
+            else _decode_ListJobsResponseItemsItemError(_v3)
         )
         _listed = 3 + (_v1 is not None) + (_v2 is not None) + (_v3 is not None)
         decoded.additional_properties = (
@@ -159,6 +162,9 @@ class ListJobsResponseItemsItem:
             and "status" in data
             and "created_at" in data
         )
+
+
+_decode_ListJobsResponseItemsItem = ListJobsResponseItemsItem.from_dict
 
 
 @_dataclass(kw_only=True, slots=True)
@@ -199,6 +205,9 @@ class ListJobsResponseItemsItemResult:
         return isinstance(data, dict)
 
 
+_decode_ListJobsResponseItemsItemResult = ListJobsResponseItemsItemResult.from_dict
+
+
 @_dataclass(kw_only=True, slots=True)
 class ListJobsResponseItemsItemError:
     """ListJobsResponseItemsItemError"""
@@ -236,6 +245,9 @@ class ListJobsResponseItemsItemError:
         return isinstance(data, dict) and "code" in data
 
 
+_decode_ListJobsResponseItemsItemError = ListJobsResponseItemsItemError.from_dict
+
+
 @_dataclass(kw_only=True, slots=True)
 class ListJobsError400:
     """ListJobsError400"""
@@ -266,6 +278,9 @@ class ListJobsError400:
         return isinstance(data, dict) and "error" in data
 
 
+_decode_ListJobsError400 = ListJobsError400.from_dict
+
+
 @_dataclass(kw_only=True, slots=True)
 class ListJobsError401:
     """ListJobsError401"""
@@ -294,3 +309,6 @@ class ListJobsError401:
     def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict) and "error" in data
+
+
+_decode_ListJobsError401 = ListJobsError401.from_dict

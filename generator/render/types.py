@@ -272,9 +272,11 @@ class TypeRenderer:
         """A function (an expression) from a JSON value to the declaration `t` names."""
         declaration = self._lookup(t.name)
         ref = self._prefix + identifier(t.name)
-        if isinstance(declaration, ir.Model):
+        if isinstance(declaration, ir.Model) and self._prefix:
             return f"{ref}.from_dict"
-        return f"{self._prefix}_decode_{identifier(t.name)}"  # an enum's or an alias's
+        # An enum's, an alias's, and in models.py a model's: `_decode_<Model>` is its from_dict
+        # bound once, where `Model.from_dict` would bind the classmethod on every call.
+        return f"{self._prefix}_decode_{identifier(t.name)}"
 
     def check(self, t: ir.TypeRef, src: str) -> str:
         """A cheap test of whether the JSON value `src` can be a `t` (to pick union variants)."""

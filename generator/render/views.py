@@ -34,6 +34,7 @@ class ModelView:
     encode_lines: tuple[str, ...]  # statements of to_dict
     accepts: str  # expression on `data`
     keeps_nulls: bool  # has optional nullable fields: remembers which came as an explicit null
+    decoder: str  # `_decode_<Model> = <Model>.from_dict`, laid out: what models.py calls
 
 
 @dataclass(frozen=True)
@@ -285,6 +286,8 @@ class ViewBuilder:
             encode_lines=tuple(encode_lines),
             accepts=wrap.and_chain("return ", checks, 8)[len("return "):],
             keeps_nulls=bool(nullable_wires),
+            decoder=wrap.assignment(types.decoder(ir.RefType(model.name)),
+                                    f"{identifier(model.name)}.from_dict", 0),
         )
 
     def _admits_null(self, t: ir.TypeRef, seen: frozenset[str] = frozenset()) -> bool:
