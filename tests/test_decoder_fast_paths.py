@@ -188,13 +188,9 @@ def _decoder_statements() -> list[tuple[str, Any]]:
         statements += [
             (f"_decode_{name}", call("_rt.EnumDecoder", name)),
             (field, wrap.Group(f"_decode_{name}", "[", (source,), "]")),
-            (f"{field} = {var}", optional),
             (field, chain(("None", f"({var} := {optional}) is None",
                            wrap.Group(f"_decode_{name}", "[", (var,), "]")), ("if", "else"))),
-            ("_listed", chain((f"{length}", "len(_nulls)", *(f"(_v{n} is not None)"
-                                                             for n in range(length // 7))),
-                              ("+",) * (length // 7 + 1))),
-            (f"decoded.{name.lower()}", chain(("{}", "len(data) == _listed",
+            (f"decoded.{name.lower()}", chain(("{}", "len(data) == _listed + len(_nulls)",
                                                "_rt.extras(data, cls._wire_names)"),
                                               ("if", "else"))),
             (field, call(f"{name}.from_dict", source)),

@@ -137,36 +137,37 @@ class JobSummary:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
+        _listed = 7
         decoded.id = _rt.parse_uuid(data["id"])
         decoded.api = _decode_ToolId[data["api"]]
         decoded.status = _decode_JobStatus[data["status"]]
         decoded.sandbox = data["sandbox"]
         decoded.total_results = data["total_results"]
-        decoded.completed_results = _v1 = data.get("completed_results")
-        decoded.failed_results = _v2 = data.get("failed_results")
+        if (_v1 := data.get("completed_results")) is not None:
+            _listed += 1
+        decoded.completed_results = _v1
+        if (_v2 := data.get("failed_results")) is not None:
+            _listed += 1
+        decoded.failed_results = _v2
         decoded.credits_reserved = data["credits_reserved"]
         decoded.created_at = _rt.parse_datetime(data["created_at"])
-        decoded.updated_at = (
-            None if (_v3 := data.get("updated_at")) is None else _rt.parse_datetime(_v3)
-        )
-        decoded.completed_at = (
-            None if (_v4 := data.get("completed_at")) is None else _rt.parse_datetime(_v4)
-        )
+        if (_v3 := data.get("updated_at")) is None:
+            decoded.updated_at = None
+        else:
+            decoded.updated_at = _rt.parse_datetime(_v3)
+            _listed += 1
+        if (_v4 := data.get("completed_at")) is None:
+            decoded.completed_at = None
+        else:
+            decoded.completed_at = _rt.parse_datetime(_v4)
+            _listed += 1
         decoded._explicit_nulls = _nulls = (
             _rt.NO_NULLS
             if (_v4 is not None or "completed_at" not in data)
             else frozenset(("completed_at",))
         )
-        _listed = (
-            7
-            + len(_nulls)
-            + (_v1 is not None)
-            + (_v2 is not None)
-            + (_v3 is not None)
-            + (_v4 is not None)
-        )
         decoded.additional_properties = (
-            {} if len(data) == _listed else _rt.extras(data, cls._wire_names)
+            {} if len(data) == _listed + len(_nulls) else _rt.extras(data, cls._wire_names)
         )
         return decoded
 
@@ -264,10 +265,12 @@ class ErrorResponseError:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
+        _listed = 2
         decoded.code = data["code"]
         decoded.message = data["message"]
-        decoded.details = _v1 = data.get("details")
-        _listed = 2 + (_v1 is not None)
+        if (_v1 := data.get("details")) is not None:
+            _listed += 1
+        decoded.details = _v1
         decoded.additional_properties = (
             {} if len(data) == _listed else _rt.extras(data, cls._wire_names)
         )

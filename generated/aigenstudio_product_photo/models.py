@@ -56,19 +56,21 @@ class ProductPhotoJobListResponse:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
+        _listed = 2
         decoded.jobs = list(map(_decode_ProductPhotoJobSummary, data["jobs"]))
-        decoded.next_cursor = (
-            None if (_v2 := data.get("next_cursor")) is None else _rt.parse_datetime(_v2)
-        )
+        if (_v2 := data.get("next_cursor")) is None:
+            decoded.next_cursor = None
+        else:
+            decoded.next_cursor = _rt.parse_datetime(_v2)
+            _listed += 1
         decoded.request_id = data["request_id"]
         decoded._explicit_nulls = _nulls = (
             _rt.NO_NULLS
             if (_v2 is not None or "next_cursor" not in data)
             else frozenset(("next_cursor",))
         )
-        _listed = 2 + len(_nulls) + (_v2 is not None)
         decoded.additional_properties = (
-            {} if len(data) == _listed else _rt.extras(data, cls._wire_names)
+            {} if len(data) == _listed + len(_nulls) else _rt.extras(data, cls._wire_names)
         )
         return decoded
 

@@ -52,28 +52,28 @@ class GenerationJobList:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
-        decoded.generations = (
-            None
-            if (_v1 := data.get("generations")) is None
-            else list(map(_decode_GenerationJob, _v1))
-        )
-        decoded.limit = _v3 = data.get("limit")
-        decoded.offset = _v4 = data.get("offset")
-        decoded.total = _v5 = data.get("total")
+        _listed = 0
+        if (_v1 := data.get("generations")) is None:
+            decoded.generations = None
+        else:
+            decoded.generations = list(map(_decode_GenerationJob, _v1))
+            _listed += 1
+        if (_v3 := data.get("limit")) is not None:
+            _listed += 1
+        decoded.limit = _v3
+        if (_v4 := data.get("offset")) is not None:
+            _listed += 1
+        decoded.offset = _v4
+        if (_v5 := data.get("total")) is not None:
+            _listed += 1
+        decoded.total = _v5
         decoded._explicit_nulls = _nulls = (
             _rt.NO_NULLS
             if (_v1 is not None or "generations" not in data)
             else frozenset(("generations",))
         )
-        _listed = (
-            len(_nulls)
-            + (_v1 is not None)
-            + (_v3 is not None)
-            + (_v4 is not None)
-            + (_v5 is not None)
-        )
         decoded.additional_properties = (
-            {} if len(data) == _listed else _rt.extras(data, cls._wire_names)
+            {} if len(data) == _listed + len(_nulls) else _rt.extras(data, cls._wire_names)
         )
         return decoded
 
@@ -158,23 +158,44 @@ class GenerationJob:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
-        decoded.completed_at = (
-            None if (_v1 := data.get("completed_at")) is None else _rt.parse_datetime(_v1)
-        )
-        decoded.created_at = (
-            None if (_v2 := data.get("created_at")) is None else _rt.parse_datetime(_v2)
-        )
-        decoded.error = (
-            None if (_v3 := data.get("error")) is None else _decode_GenerationJobError(_v3)
-        )
-        decoded.job_id = None if (_v4 := data.get("job_id")) is None else _rt.parse_uuid(_v4)
-        decoded.result = _v5 = data.get("result")
-        decoded.scenes_completed = _v6 = data.get("scenes_completed")
-        decoded.scenes_total = _v7 = data.get("scenes_total")
-        decoded.started_at = (
-            None if (_v8 := data.get("started_at")) is None else _rt.parse_datetime(_v8)
-        )
-        decoded.status = _v9 = data.get("status")
+        _listed = 0
+        if (_v1 := data.get("completed_at")) is None:
+            decoded.completed_at = None
+        else:
+            decoded.completed_at = _rt.parse_datetime(_v1)
+            _listed += 1
+        if (_v2 := data.get("created_at")) is None:
+            decoded.created_at = None
+        else:
+            decoded.created_at = _rt.parse_datetime(_v2)
+            _listed += 1
+        if (_v3 := data.get("error")) is None:
+            decoded.error = None
+        else:
+            decoded.error = _decode_GenerationJobError(_v3)
+            _listed += 1
+        if (_v4 := data.get("job_id")) is None:
+            decoded.job_id = None
+        else:
+            decoded.job_id = _rt.parse_uuid(_v4)
+            _listed += 1
+        if (_v5 := data.get("result")) is not None:
+            _listed += 1
+        decoded.result = _v5
+        if (_v6 := data.get("scenes_completed")) is not None:
+            _listed += 1
+        decoded.scenes_completed = _v6
+        if (_v7 := data.get("scenes_total")) is not None:
+            _listed += 1
+        decoded.scenes_total = _v7
+        if (_v8 := data.get("started_at")) is None:
+            decoded.started_at = None
+        else:
+            decoded.started_at = _rt.parse_datetime(_v8)
+            _listed += 1
+        if (_v9 := data.get("status")) is not None:
+            _listed += 1
+        decoded.status = _v9
         decoded._explicit_nulls = _nulls = (
             _rt.NO_NULLS
             if (
@@ -184,20 +205,8 @@ class GenerationJob:
             )
             else _rt.null_keys(data, ("completed_at", "result", "started_at"))
         )
-        _listed = (
-            len(_nulls)
-            + (_v1 is not None)
-            + (_v2 is not None)
-            + (_v3 is not None)
-            + (_v4 is not None)
-            + (_v5 is not None)
-            + (_v6 is not None)
-            + (_v7 is not None)
-            + (_v8 is not None)
-            + (_v9 is not None)
-        )
         decoded.additional_properties = (
-            {} if len(data) == _listed else _rt.extras(data, cls._wire_names)
+            {} if len(data) == _listed + len(_nulls) else _rt.extras(data, cls._wire_names)
         )
         return decoded
 
@@ -265,22 +274,24 @@ class ErrorResponse:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
-        decoded.details = _v1 = data.get("details")
-        decoded.error = _v2 = data.get("error")
-        decoded.message = _v3 = data.get("message")
-        decoded.request_id = _v4 = data.get("request_id")
+        _listed = 0
+        if (_v1 := data.get("details")) is not None:
+            _listed += 1
+        decoded.details = _v1
+        if (_v2 := data.get("error")) is not None:
+            _listed += 1
+        decoded.error = _v2
+        if (_v3 := data.get("message")) is not None:
+            _listed += 1
+        decoded.message = _v3
+        if (_v4 := data.get("request_id")) is not None:
+            _listed += 1
+        decoded.request_id = _v4
         decoded._explicit_nulls = _nulls = (
             _rt.NO_NULLS if (_v1 is not None or "details" not in data) else frozenset(("details",))
         )
-        _listed = (
-            len(_nulls)
-            + (_v1 is not None)
-            + (_v2 is not None)
-            + (_v3 is not None)
-            + (_v4 is not None)
-        )
         decoded.additional_properties = (
-            {} if len(data) == _listed else _rt.extras(data, cls._wire_names)
+            {} if len(data) == _listed + len(_nulls) else _rt.extras(data, cls._wire_names)
         )
         return decoded
 
@@ -327,9 +338,13 @@ class GenerationJobError:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
-        decoded.code = _v1 = data.get("code")
-        decoded.message = _v2 = data.get("message")
-        _listed = (_v1 is not None) + (_v2 is not None)
+        _listed = 0
+        if (_v1 := data.get("code")) is not None:
+            _listed += 1
+        decoded.code = _v1
+        if (_v2 := data.get("message")) is not None:
+            _listed += 1
+        decoded.message = _v2
         decoded.additional_properties = (
             {} if len(data) == _listed else _rt.extras(data, cls._wire_names)
         )

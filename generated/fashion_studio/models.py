@@ -68,11 +68,14 @@ class HTTPValidationError:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
-        decoded.detail = (
-            None if (_v1 := data.get("detail")) is None else list(map(_decode_ValidationError, _v1))
-        )
+        _listed = 0
+        if (_v1 := data.get("detail")) is None:
+            decoded.detail = None
+        else:
+            decoded.detail = list(map(_decode_ValidationError, _v1))
+            _listed += 1
         decoded.additional_properties = (
-            {} if len(data) == (_v1 is not None) else _rt.extras(data, cls._wire_names)
+            {} if len(data) == _listed else _rt.extras(data, cls._wire_names)
         )
         return decoded
 
@@ -117,15 +120,15 @@ class JobListResponse:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
-        decoded.jobs = (
-            None
-            if (_v1 := data.get("jobs")) is None
-            else list(map(_decode_JobSummaryResponse, _v1))
-        )
+        _listed = 3
+        if (_v1 := data.get("jobs")) is None:
+            decoded.jobs = None
+        else:
+            decoded.jobs = list(map(_decode_JobSummaryResponse, _v1))
+            _listed += 1
         decoded.limit = data["limit"]
         decoded.offset = data["offset"]
         decoded.count = data["count"]
-        _listed = 3 + (_v1 is not None)
         decoded.additional_properties = (
             {} if len(data) == _listed else _rt.extras(data, cls._wire_names)
         )

@@ -117,23 +117,25 @@ class ListJobsResponseItemsItem:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
+        _listed = 3
         decoded.job_id = _rt.parse_uuid(data["job_id"])
         decoded.status = _decode_ListJobsResponseItemsItemStatus[data["status"]]
         decoded.created_at = _rt.parse_datetime(data["created_at"])
-        decoded.completed_at = (
-            None if (_v1 := data.get("completed_at")) is None else _rt.parse_datetime(_v1)
-        )
-        decoded.result = (
-            None
-            if (_v2 := data.get("result")) is None
-            else _decode_ListJobsResponseItemsItemResult(_v2)
-        )
-        decoded.error = (
-            None
-            if (_v3 := data.get("error")) is None
-            else _decode_ListJobsResponseItemsItemError(_v3)
-        )
-        _listed = 3 + (_v1 is not None) + (_v2 is not None) + (_v3 is not None)
+        if (_v1 := data.get("completed_at")) is None:
+            decoded.completed_at = None
+        else:
+            decoded.completed_at = _rt.parse_datetime(_v1)
+            _listed += 1
+        if (_v2 := data.get("result")) is None:
+            decoded.result = None
+        else:
+            decoded.result = _decode_ListJobsResponseItemsItemResult(_v2)
+            _listed += 1
+        if (_v3 := data.get("error")) is None:
+            decoded.error = None
+        else:
+            decoded.error = _decode_ListJobsResponseItemsItemError(_v3)
+            _listed += 1
         decoded.additional_properties = (
             {} if len(data) == _listed else _rt.extras(data, cls._wire_names)
         )
@@ -182,9 +184,13 @@ class ListJobsResponseItemsItemResult:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
-        decoded.urls = _v1 = data.get("urls")
-        decoded.style_id = _v2 = data.get("style_id")
-        _listed = (_v1 is not None) + (_v2 is not None)
+        _listed = 0
+        if (_v1 := data.get("urls")) is not None:
+            _listed += 1
+        decoded.urls = _v1
+        if (_v2 := data.get("style_id")) is not None:
+            _listed += 1
+        decoded.style_id = _v2
         decoded.additional_properties = (
             {} if len(data) == _listed else _rt.extras(data, cls._wire_names)
         )
@@ -223,9 +229,11 @@ class ListJobsResponseItemsItemError:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
+        _listed = 1
         decoded.code = data["code"]
-        decoded.message = _v1 = data.get("message")
-        _listed = 1 + (_v1 is not None)
+        if (_v1 := data.get("message")) is not None:
+            _listed += 1
+        decoded.message = _v1
         decoded.additional_properties = (
             {} if len(data) == _listed else _rt.extras(data, cls._wire_names)
         )

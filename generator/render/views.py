@@ -161,7 +161,7 @@ class ViewBuilder:
         nullable_wires: list[str] = []  # optional properties whose schema allows null
         null_tests: list[str] = []  # per nullable wire: true when it is not an explicit null
         certain = 0  # properties read with data[...]: present once the fields are decoded
-        received: list[str] = []  # per property read with data.get: the name of its value
+        received = 0  # properties read with data.get, each counted in `_listed` when not None
         for f in model.fields:
             # readOnly: set by the server, so never sent and not needed to build a request;
             # writeOnly: sent, never returned, so not needed to decode a response.
@@ -190,25 +190,26 @@ class ViewBuilder:
             wire = string(f.wire_name)
             decode_type = ir.nullable(f.type) if may_be_none else f.type
             target = f"decoded.{f.name}"
-            decoded: wrap.Group | wrap.Chain | str
             if on_read:
                 certain += 1
-                decoded = _without_parentheses(types.decode_layout(decode_type, f"data[{wire}]"))
+                decode_lines.append(wrap.assignment(target, _without_parentheses(
+                    types.decode_layout(decode_type, f"data[{wire}]")), 8))
             else:
-                # The received value gets a name: the count of properties below reads it, and
-                # so does the explicit-null test.
-                source = f"data.get({wire})"
+                # None when left out or sent as null; a value received is decoded and counted
+                # (`_listed`, below). The explicit-null test reads the name it is bound to.
+                var = types.new_name()
+                received += 1
+                fetch = f"if ({var} := data.get({wire})) is "
                 if types.is_identity(decode_type):  # kept as received
-                    var = types.new_name()
-                    target += f" = {var}"
-                    decoded = source
+                    decode_lines += [fetch + "not None:", "    _listed += 1", f"{target} = {var}"]
                 else:
                     assert isinstance(decode_type, ir.NullableType)
-                    decoded, var = types.decode_nullable(decode_type.inner, source)
-                received.append(var)
+                    decoded = _without_parentheses(types.decode_layout(decode_type.inner, var))
+                    decode_lines += [fetch + "None:", f"    {target} = None", "else:",
+                                     "    " + wrap.assignment(target, decoded, 12),
+                                     "    _listed += 1"]
                 if not f.read_only and self._admits_null(f.type):
                     null_tests.append(f"({var} is not None or {wire} not in data)")
-            decode_lines.append(wrap.assignment(target, decoded, 8))
             value = f"self.{f.name}"
             if f.read_only:
                 continue
@@ -239,8 +240,10 @@ class ViewBuilder:
         # no property the schema does not list; otherwise `_rt.extras` looks (a property sent
         # as null that is not nullable is counted nowhere: it sends the object there, which
         # finds nothing to keep).
-        count: list[wrap.Group | wrap.Chain | str] = [str(certain)] if certain or not received \
-            else []
+        listed = str(certain)
+        if received:
+            decode_lines.insert(0, f"_listed = {certain}")
+            listed = "_listed"
         if null_tests:
             # None of the nullable ones sent as null (each has a value or is left out): no
             # call. Several tests are parenthesized together, which black keeps: split, they
@@ -256,14 +259,9 @@ class ViewBuilder:
                 nulls = wrap.call("frozenset", wrap.display("", "(", (nullable_wires[0],), ")"))
             decode_lines.append(wrap.assignment(f"decoded.{NULLS_FIELD} = _nulls", wrap.Chain(
                 ("_rt.NO_NULLS", no_nulls, nulls), ("if", "else")), 8))
-            count.append("len(_nulls)")
-        count.extend(f"({var} is not None)" for var in received)
-        listed = count[0] if len(count) == 1 else wrap.Chain(tuple(count), ("+",) * (len(count) - 1))
-        if len(count) > 1:
-            decode_lines.append(wrap.assignment("_listed", listed, 8))
-            listed = "_listed"
+            listed += " + len(_nulls)"
         decode_lines.append(wrap.assignment(f"decoded.{model.extra_name}", wrap.Chain(
-            ("{}", f"len(data) == {wrap.one_line(listed)}", extras), ("if", "else")), 8))
+            ("{}", f"len(data) == {listed}", extras), ("if", "else")), 8))
         extra_encode = f"self.{model.extra_name}"
         if not types.is_identity(model.extra_type):
             extra_encode = (f"{{_k: {types.encode(model.extra_type, '_x')} for _k, _x in "

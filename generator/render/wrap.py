@@ -124,8 +124,7 @@ def assignment(target: str, value: Group | Chain | str, indent: int) -> str:
         if head_fits:
             return statement(f"{target} = ", value, indent)
         return _in_parentheses(target, value, indent) or flat  # the head does not fit
-    if isinstance(value, Chain) and (value.ops == ("if", "else") or set(value.ops) == {"+"}
-                                     and len(value.ops) > 1) or \
+    if isinstance(value, Chain) and value.ops == ("if", "else") or \
             isinstance(value, str) and (value.replace(".", "").replace("_", "").isalnum()
                                         or _STRING.fullmatch(value)):
         return _in_parentheses(target, value, indent) or flat
