@@ -161,14 +161,18 @@ class JobSummary:
         else:
             decoded.completed_at = _rt.parse_datetime(_v4)
             _listed += 1
-        decoded._explicit_nulls = _nulls = (
-            _rt.NO_NULLS
-            if (_v4 is not None or "completed_at" not in data)
-            else frozenset(("completed_at",))
-        )
-        decoded.additional_properties = (
-            {} if len(data) == _listed + len(_nulls) else _rt.extras(data, cls._wire_names)
-        )
+        if len(data) == _listed:
+            decoded._explicit_nulls = _rt.NO_NULLS
+            decoded.additional_properties = {}
+        else:
+            decoded._explicit_nulls = _nulls = (
+                _rt.NO_NULLS
+                if (_v4 is not None or "completed_at" not in data)
+                else frozenset(("completed_at",))
+            )
+            decoded.additional_properties = (
+                {} if len(data) == _listed + len(_nulls) else _rt.extras(data, cls._wire_names)
+            )
         return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:

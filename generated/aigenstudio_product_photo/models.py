@@ -64,14 +64,18 @@ class ProductPhotoJobListResponse:
             decoded.next_cursor = _rt.parse_datetime(_v2)
             _listed += 1
         decoded.request_id = data["request_id"]
-        decoded._explicit_nulls = _nulls = (
-            _rt.NO_NULLS
-            if (_v2 is not None or "next_cursor" not in data)
-            else frozenset(("next_cursor",))
-        )
-        decoded.additional_properties = (
-            {} if len(data) == _listed + len(_nulls) else _rt.extras(data, cls._wire_names)
-        )
+        if len(data) == _listed:
+            decoded._explicit_nulls = _rt.NO_NULLS
+            decoded.additional_properties = {}
+        else:
+            decoded._explicit_nulls = _nulls = (
+                _rt.NO_NULLS
+                if (_v2 is not None or "next_cursor" not in data)
+                else frozenset(("next_cursor",))
+            )
+            decoded.additional_properties = (
+                {} if len(data) == _listed + len(_nulls) else _rt.extras(data, cls._wire_names)
+            )
         return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:

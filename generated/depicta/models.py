@@ -67,14 +67,18 @@ class GenerationJobList:
         if (_v5 := data.get("total")) is not None:
             _listed += 1
         decoded.total = _v5
-        decoded._explicit_nulls = _nulls = (
-            _rt.NO_NULLS
-            if (_v1 is not None or "generations" not in data)
-            else frozenset(("generations",))
-        )
-        decoded.additional_properties = (
-            {} if len(data) == _listed + len(_nulls) else _rt.extras(data, cls._wire_names)
-        )
+        if len(data) == _listed:
+            decoded._explicit_nulls = _rt.NO_NULLS
+            decoded.additional_properties = {}
+        else:
+            decoded._explicit_nulls = _nulls = (
+                _rt.NO_NULLS
+                if (_v1 is not None or "generations" not in data)
+                else frozenset(("generations",))
+            )
+            decoded.additional_properties = (
+                {} if len(data) == _listed + len(_nulls) else _rt.extras(data, cls._wire_names)
+            )
         return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
@@ -196,18 +200,22 @@ class GenerationJob:
         if (_v9 := data.get("status")) is not None:
             _listed += 1
         decoded.status = _v9
-        decoded._explicit_nulls = _nulls = (
-            _rt.NO_NULLS
-            if (
-                (_v1 is not None or "completed_at" not in data)
-                and (_v5 is not None or "result" not in data)
-                and (_v8 is not None or "started_at" not in data)
+        if len(data) == _listed:
+            decoded._explicit_nulls = _rt.NO_NULLS
+            decoded.additional_properties = {}
+        else:
+            decoded._explicit_nulls = _nulls = (
+                _rt.NO_NULLS
+                if (
+                    (_v1 is not None or "completed_at" not in data)
+                    and (_v5 is not None or "result" not in data)
+                    and (_v8 is not None or "started_at" not in data)
+                )
+                else _rt.null_keys(data, ("completed_at", "result", "started_at"))
             )
-            else _rt.null_keys(data, ("completed_at", "result", "started_at"))
-        )
-        decoded.additional_properties = (
-            {} if len(data) == _listed + len(_nulls) else _rt.extras(data, cls._wire_names)
-        )
+            decoded.additional_properties = (
+                {} if len(data) == _listed + len(_nulls) else _rt.extras(data, cls._wire_names)
+            )
         return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
@@ -287,12 +295,18 @@ class ErrorResponse:
         if (_v4 := data.get("request_id")) is not None:
             _listed += 1
         decoded.request_id = _v4
-        decoded._explicit_nulls = _nulls = (
-            _rt.NO_NULLS if (_v1 is not None or "details" not in data) else frozenset(("details",))
-        )
-        decoded.additional_properties = (
-            {} if len(data) == _listed + len(_nulls) else _rt.extras(data, cls._wire_names)
-        )
+        if len(data) == _listed:
+            decoded._explicit_nulls = _rt.NO_NULLS
+            decoded.additional_properties = {}
+        else:
+            decoded._explicit_nulls = _nulls = (
+                _rt.NO_NULLS
+                if (_v1 is not None or "details" not in data)
+                else frozenset(("details",))
+            )
+            decoded.additional_properties = (
+                {} if len(data) == _listed + len(_nulls) else _rt.extras(data, cls._wire_names)
+            )
         return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:

@@ -235,20 +235,24 @@ class ViewBuilder:
             extras = ("{_k: " + types.decode(model.extra_type, "_x") +
                       f" for _k, _x in {extras}.items()}}")
         # Which properties `data` has, told by counting rather than by looking at its keys:
-        # the `certain` ones, the others received as a value (not None), and the nullable ones
-        # received as an explicit null. When that is `len(data)` (the usual case), `data` has
-        # no property the schema does not list; otherwise `_rt.extras` looks (a property sent
-        # as null that is not nullable is counted nowhere: it sends the object there, which
-        # finds nothing to keep).
+        # the `certain` ones and the others received as a value (not None). When that is
+        # `len(data)` (the usual case), `data` has no property the schema does not list and
+        # none sent as null: one comparison tells both. Otherwise the explicit nulls are found
+        # (a test per nullable property; `_rt.null_keys` only when one is null, and with one
+        # nullable property the set is its name) and counted too, and when that is still not
+        # `len(data)` `_rt.extras` looks at the keys (a null for a property that is not
+        # nullable is counted nowhere: it sends the object there, which finds nothing to keep).
         listed = str(certain)
         if received:
             decode_lines.insert(0, f"_listed = {certain}")
             listed = "_listed"
-        if null_tests:
-            # None of the nullable ones sent as null (each has a value or is left out): no
-            # call. Several tests are parenthesized together, which black keeps: split, they
-            # are a chain of `and` of their own rather than one mixed with the conditional's
-            # `if` and `else`. With one, the set of explicit nulls can only be its name.
+        if not null_tests:
+            decode_lines.append(wrap.assignment(f"decoded.{model.extra_name}", wrap.Chain(
+                ("{}", f"len(data) == {listed}", extras), ("if", "else")), 8))
+        else:
+            # Several tests are parenthesized together, which black keeps: split, they are a
+            # chain of `and` of their own rather than one mixed with the conditional's `if` and
+            # `else`.
             no_nulls: wrap.Group | str = null_tests[0]
             if len(null_tests) > 1:
                 no_nulls = wrap.parenthesized("", wrap.Chain(
@@ -257,11 +261,16 @@ class ViewBuilder:
                 "_rt.null_keys", "data", wrap.display("", "(", tuple(nullable_wires), ")"))
             if len(nullable_wires) == 1:
                 nulls = wrap.call("frozenset", wrap.display("", "(", (nullable_wires[0],), ")"))
-            decode_lines.append(wrap.assignment(f"decoded.{NULLS_FIELD} = _nulls", wrap.Chain(
-                ("_rt.NO_NULLS", no_nulls, nulls), ("if", "else")), 8))
-            listed += " + len(_nulls)"
-        decode_lines.append(wrap.assignment(f"decoded.{model.extra_name}", wrap.Chain(
-            ("{}", f"len(data) == {listed}", extras), ("if", "else")), 8))
+            decode_lines += [
+                f"if len(data) == {listed}:",
+                f"    decoded.{NULLS_FIELD} = _rt.NO_NULLS",
+                f"    decoded.{model.extra_name} = {{}}",
+                "else:",
+                "    " + wrap.assignment(f"decoded.{NULLS_FIELD} = _nulls", wrap.Chain(
+                    ("_rt.NO_NULLS", no_nulls, nulls), ("if", "else")), 12),
+                "    " + wrap.assignment(f"decoded.{model.extra_name}", wrap.Chain(
+                    ("{}", f"len(data) == {listed} + len(_nulls)", extras), ("if", "else")), 12),
+            ]
         extra_encode = f"self.{model.extra_name}"
         if not types.is_identity(model.extra_type):
             extra_encode = (f"{{_k: {types.encode(model.extra_type, '_x')} for _k, _x in "
