@@ -182,11 +182,9 @@ def _decoder_statements() -> list[tuple[str, Any]]:
         name = ("Abcdefghij" * 10)[:length]
         field, wire = f"decoded.{name.lower()[:length // 2 + 1]}", f'"{name.lower()}"'
         source, optional, var = f"data[{wire}]", f"data.get({wire})", f"_v{length}"
-        tests = [f"({var} is not None or {wire} not in data)",
-                 f"(decoded.{name.lower()} is not None or {wire} not in data)", "(_v1 is not None"
-                 ' or "a" not in data)']
         statements += [
             (f"_decode_{name}", call("_rt.EnumDecoder", name)),
+            (f"_decode_{name}", f"{name}.from_dict"),
             (field, wrap.Group(f"_decode_{name}", "[", (source,), "]")),
             (field, chain(("None", f"({var} := {optional}) is None",
                            wrap.Group(f"_decode_{name}", "[", (var,), "]")), ("if", "else"))),
@@ -202,21 +200,9 @@ def _decoder_statements() -> list[tuple[str, Any]]:
             (field, wrap.Group("", "[", (chain((wrap.parenthesized("", chain((
                 "None", f"({var}x := {var}) is None", call(f"{name}.from_dict", f"{var}x")),
                 ("if", "else"))), f"{var} in {source}"), ("for",)),), "]")),
-            (field, chain(("{}", f"len(data) == {length} or cls._wire_names.issuperset(data)",
-                           "_rt.extras(data, cls._wire_names)"), ("if", "else"))),
+            (field, chain(("{}", f"len(data) == {length}", "_rt.extras(data, cls._wire_names)"),
+                          ("if", "else"))),
         ]
-        for count in (1, 2, 3):
-            no_nulls = tests[0] if count == 1 else wrap.parenthesized(
-                "", chain(tuple(tests[:count]), ("and",) * (count - 1)))
-            wires = tuple([wire, f'"{name.lower()}"', '"a"'][:count])
-            statements.append(("decoded._explicit_nulls", chain((
-                "_rt.NO_NULLS", no_nulls, call("_rt.null_keys", "data", wrap.display(
-                    "", "(", wires, ")"))), ("if", "else"))))
-            nulls = call("_rt.null_keys", "data", wrap.display("", "(", wires, ")"))
-            if count == 1:
-                nulls = call("frozenset", wrap.display("", "(", wires, ")"))
-            statements.append(("decoded._explicit_nulls = _nulls", chain((
-                "_rt.NO_NULLS", no_nulls, nulls), ("if", "else"))))
     return statements
 
 

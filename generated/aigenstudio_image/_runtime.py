@@ -219,17 +219,6 @@ def extras(data: Mapping[str, Any], known: frozenset[str]) -> dict[str, Any]:
 NO_NULLS: frozenset[str] = frozenset()
 
 
-def null_keys(data: Mapping[str, Any], names: tuple[str, ...]) -> frozenset[str]:
-    """The optional nullable properties `data` sends as an explicit null (not left out), so
-    re-encoding gives back the same JSON. (`from_dict` calls this only when there is one;
-    otherwise it uses `NO_NULLS`.)"""
-    nulls = NO_NULLS
-    for name in names:
-        if name in data and data[name] is None:
-            nulls = nulls | {name}
-    return nulls
-
-
 def decode_union(
     value: Any, candidates: Sequence[tuple[Callable[[Any], bool], Callable[[Any], Any]]]
 ) -> Any:

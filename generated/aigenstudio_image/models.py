@@ -165,11 +165,10 @@ class JobSummary:
             decoded._explicit_nulls = _rt.NO_NULLS
             decoded.additional_properties = {}
         else:
-            decoded._explicit_nulls = _nulls = (
-                _rt.NO_NULLS
-                if (_v4 is not None or "completed_at" not in data)
-                else frozenset(("completed_at",))
-            )
+            _nulls = _rt.NO_NULLS
+            if _v4 is None and "completed_at" in data:
+                _nulls = _nulls | {"completed_at"}
+            decoded._explicit_nulls = _nulls
             decoded.additional_properties = (
                 {} if len(data) == _listed + len(_nulls) else _rt.extras(data, cls._wire_names)
             )

@@ -68,11 +68,10 @@ class ProductPhotoJobListResponse:
             decoded._explicit_nulls = _rt.NO_NULLS
             decoded.additional_properties = {}
         else:
-            decoded._explicit_nulls = _nulls = (
-                _rt.NO_NULLS
-                if (_v2 is not None or "next_cursor" not in data)
-                else frozenset(("next_cursor",))
-            )
+            _nulls = _rt.NO_NULLS
+            if _v2 is None and "next_cursor" in data:
+                _nulls = _nulls | {"next_cursor"}
+            decoded._explicit_nulls = _nulls
             decoded.additional_properties = (
                 {} if len(data) == _listed + len(_nulls) else _rt.extras(data, cls._wire_names)
             )

@@ -71,11 +71,10 @@ class GenerationJobList:
             decoded._explicit_nulls = _rt.NO_NULLS
             decoded.additional_properties = {}
         else:
-            decoded._explicit_nulls = _nulls = (
-                _rt.NO_NULLS
-                if (_v1 is not None or "generations" not in data)
-                else frozenset(("generations",))
-            )
+            _nulls = _rt.NO_NULLS
+            if _v1 is None and "generations" in data:
+                _nulls = _nulls | {"generations"}
+            decoded._explicit_nulls = _nulls
             decoded.additional_properties = (
                 {} if len(data) == _listed + len(_nulls) else _rt.extras(data, cls._wire_names)
             )
@@ -204,15 +203,14 @@ class GenerationJob:
             decoded._explicit_nulls = _rt.NO_NULLS
             decoded.additional_properties = {}
         else:
-            decoded._explicit_nulls = _nulls = (
-                _rt.NO_NULLS
-                if (
-                    (_v1 is not None or "completed_at" not in data)
-                    and (_v5 is not None or "result" not in data)
-                    and (_v8 is not None or "started_at" not in data)
-                )
-                else _rt.null_keys(data, ("completed_at", "result", "started_at"))
-            )
+            _nulls = _rt.NO_NULLS
+            if _v1 is None and "completed_at" in data:
+                _nulls = _nulls | {"completed_at"}
+            if _v5 is None and "result" in data:
+                _nulls = _nulls | {"result"}
+            if _v8 is None and "started_at" in data:
+                _nulls = _nulls | {"started_at"}
+            decoded._explicit_nulls = _nulls
             decoded.additional_properties = (
                 {} if len(data) == _listed + len(_nulls) else _rt.extras(data, cls._wire_names)
             )
@@ -299,11 +297,10 @@ class ErrorResponse:
             decoded._explicit_nulls = _rt.NO_NULLS
             decoded.additional_properties = {}
         else:
-            decoded._explicit_nulls = _nulls = (
-                _rt.NO_NULLS
-                if (_v1 is not None or "details" not in data)
-                else frozenset(("details",))
-            )
+            _nulls = _rt.NO_NULLS
+            if _v1 is None and "details" in data:
+                _nulls = _nulls | {"details"}
+            decoded._explicit_nulls = _nulls
             decoded.additional_properties = (
                 {} if len(data) == _listed + len(_nulls) else _rt.extras(data, cls._wire_names)
             )

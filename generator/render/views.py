@@ -159,7 +159,7 @@ class ViewBuilder:
         decode_lines = []
         encode_lines = []
         nullable_wires: list[str] = []  # optional properties whose schema allows null
-        null_tests: list[str] = []  # per nullable wire: true when it is not an explicit null
+        null_tests: list[str] = []  # per nullable wire: true when it came as an explicit null
         certain = 0  # properties read with data[...]: present once the fields are decoded
         received = 0  # properties read with data.get, each counted in `_listed` when not None
         for f in model.fields:
@@ -209,7 +209,7 @@ class ViewBuilder:
                                      "    " + wrap.assignment(target, decoded, 12),
                                      "    _listed += 1"]
                 if not f.read_only and self._admits_null(f.type):
-                    null_tests.append(f"({var} is not None or {wire} not in data)")
+                    null_tests.append(f"if {var} is None and {wire} in data:")
             value = f"self.{f.name}"
             if f.read_only:
                 continue
@@ -237,9 +237,8 @@ class ViewBuilder:
         # Which properties `data` has, told by counting rather than by looking at its keys:
         # the `certain` ones and the others received as a value (not None). When that is
         # `len(data)` (the usual case), `data` has no property the schema does not list and
-        # none sent as null: one comparison tells both. Otherwise the explicit nulls are found
-        # (a test per nullable property; `_rt.null_keys` only when one is null, and with one
-        # nullable property the set is its name) and counted too, and when that is still not
+        # none sent as null: one comparison tells both. Otherwise the nullable properties
+        # received as null are collected and counted too, and when that is still not
         # `len(data)` `_rt.extras` looks at the keys (a null for a property that is not
         # nullable is counted nowhere: it sends the object there, which finds nothing to keep).
         listed = str(certain)
@@ -250,24 +249,17 @@ class ViewBuilder:
             decode_lines.append(wrap.assignment(f"decoded.{model.extra_name}", wrap.Chain(
                 ("{}", f"len(data) == {listed}", extras), ("if", "else")), 8))
         else:
-            # Several tests are parenthesized together, which black keeps: split, they are a
-            # chain of `and` of their own rather than one mixed with the conditional's `if` and
-            # `else`.
-            no_nulls: wrap.Group | str = null_tests[0]
-            if len(null_tests) > 1:
-                no_nulls = wrap.parenthesized("", wrap.Chain(
-                    tuple(null_tests), ("and",) * (len(null_tests) - 1)))
-            nulls: wrap.Group = wrap.call(
-                "_rt.null_keys", "data", wrap.display("", "(", tuple(nullable_wires), ")"))
-            if len(nullable_wires) == 1:
-                nulls = wrap.call("frozenset", wrap.display("", "(", (nullable_wires[0],), ")"))
             decode_lines += [
                 f"if len(data) == {listed}:",
                 f"    decoded.{NULLS_FIELD} = _rt.NO_NULLS",
                 f"    decoded.{model.extra_name} = {{}}",
                 "else:",
-                "    " + wrap.assignment(f"decoded.{NULLS_FIELD} = _nulls", wrap.Chain(
-                    ("_rt.NO_NULLS", no_nulls, nulls), ("if", "else")), 12),
+                "    _nulls = _rt.NO_NULLS",
+            ]
+            for test, wire in zip(null_tests, nullable_wires):
+                decode_lines += ["    " + test, f"        _nulls = _nulls | {{{wire}}}"]
+            decode_lines += [
+                f"    decoded.{NULLS_FIELD} = _nulls",
                 "    " + wrap.assignment(f"decoded.{model.extra_name}", wrap.Chain(
                     ("{}", f"len(data) == {listed} + len(_nulls)", extras), ("if", "else")), 12),
             ]
