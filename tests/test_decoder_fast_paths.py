@@ -1,9 +1,10 @@
 """The runtime's fast decoding paths give exactly what the slow ones give, errors included.
 
-`_rt.parse_uuid` stands for `uuid.UUID(text)` and `_decode_<Enum>` (`_rt.enum_decoder(Enum)`)
+`_rt.parse_uuid` stands for `uuid.UUID(text)` and `_decode_<Enum>[value]` (`_rt.EnumDecoder`)
 for `Enum(value)` in the generated `from_dict`; `from_dict` skips `__init__` and sets every field
-itself. Same value, same type, same exception with the same message, for well-formed and
-malformed input alike.
+itself, and counts properties instead of looking at the keys of `data`. Same value, same type,
+same exception with the same message, for well-formed and malformed input alike (but for a JSON
+array or object where an enum value belongs, which fails as a dict key does: TypeError).
 """
 
 from __future__ import annotations
@@ -87,19 +88,27 @@ ENUM_VALUES: list[Any] = ["queued", "completed", "archived", "", 1, 0, True, Non
                           ["queued"], {"queued": 1}, ("queued",)]
 
 
+UNHASHABLE = (list, dict)  # JSON arrays and objects: not dict keys
+
+
 @pytest.mark.parametrize("value", ENUM_VALUES)
 def test_enum_decoder_is_the_enum_call(value: Any) -> None:
     models = importlib.import_module("krea.models")
     status = models.ListJobsResponseItemsItemStatus
-    fast = outcome(models._decode_ListJobsResponseItemsItemStatus, value)
+    decoder = models._decode_ListJobsResponseItemsItemStatus
     slow = outcome(status, value)
-    if fast[0] == "returns" and fast[2] not in list(status):  # a new pseudo-member each call
-        assert (fast[1], fast[2].value, fast[2].name) == (slow[1], slow[2].value, slow[2].name)
-    else:
-        assert fast == slow
+    for fast in (outcome(decoder.__getitem__, value), outcome(decoder, value)):
+        if isinstance(value, UNHASHABLE):  # the one difference: the error is the key's
+            assert fast == ("raises", TypeError, f"unhashable type: '{type(value).__name__}'")
+            assert slow[:2] == ("raises", ValueError)
+        elif fast[0] == "returns" and fast[2] not in list(status):  # a new pseudo-member
+            assert (fast[1], fast[2].value, fast[2].name) == (slow[1], slow[2].value,
+                                                              slow[2].name)
+        else:
+            assert fast == slow
 
 
-@pytest.mark.parametrize("value", [1, 2, 7, 0, True, False, 1.0, "1", None, [1]])
+@pytest.mark.parametrize("value", [1, 2, 7, 0, True, False, 1.0, "1", None, [1], (1,)])
 def test_enum_decoder_of_an_int_enum_is_the_enum_call(value: Any) -> None:
     rt = runtime()
 
@@ -108,12 +117,30 @@ def test_enum_decoder_of_an_int_enum_is_the_enum_call(value: Any) -> None:
         HIGH = 2
         LOWEST = 1  # an alias: the lookup gives the canonical member, as Level(1) does
 
-    fast = outcome(rt.enum_decoder(Level), value)
+    fast = outcome(rt.EnumDecoder(Level).__getitem__, value)
     slow = outcome(Level, value)
-    if fast[0] == "returns" and fast[2] not in list(Level):
+    if isinstance(value, UNHASHABLE):
+        assert fast[:2] == ("raises", TypeError) and slow[:2] == ("raises", ValueError)
+    elif fast[0] == "returns" and fast[2] not in list(Level):
         assert (fast[1], fast[2].value, fast[2].name) == (slow[1], slow[2].value, slow[2].name)
     else:
         assert fast == slow
+
+
+def test_an_unhashable_enum_value_still_fails_the_response() -> None:
+    """TypeError is among the errors the client turns into APIResponseValidationError, as it
+    was with ValueError."""
+    import httpx
+
+    models = importlib.import_module("krea.models")
+    runtime_ = runtime()
+    errors = importlib.import_module("krea.errors")
+    job = {"job_id": SAMPLE, "status": ["completed"], "created_at": "2026-03-14T09:26:53Z"}
+    body = {"items": [job], "next_cursor": None}
+    request = runtime_.Request("GET", "/jobs")
+    response = httpx.Response(200, json=body, request=httpx.Request("GET", "https://x/jobs"))
+    with pytest.raises(errors.APIResponseValidationError, match="unhashable type: 'list'"):
+        runtime_.decoded(request, response, runtime_.decode_json(models.ListJobsResponse.from_dict))
 
 
 def test_every_enum_has_its_decoder() -> None:
@@ -155,11 +182,15 @@ def _decoder_statements() -> list[tuple[str, Any]]:
         name = ("Abcdefghij" * 10)[:length]
         field, wire = f"decoded.{name.lower()[:length // 2 + 1]}", f'"{name.lower()}"'
         source, optional, var = f"data[{wire}]", f"data.get({wire})", f"_v{length}"
-        tests = [f"({var} is not None or {wire} not in data)",
-                 f"(decoded.{name.lower()} is not None or {wire} not in data)", "(_v1 is not None"
-                 ' or "a" not in data)']
         statements += [
-            (f"_decode_{name}", call("_rt.enum_decoder", name)),
+            (f"_decode_{name}", call("_rt.EnumDecoder", name)),
+            (f"_decode_{name}", f"{name}.from_dict"),
+            (field, wrap.Group(f"_decode_{name}", "[", (source,), "]")),
+            (field, chain(("None", f"({var} := {optional}) is None",
+                           wrap.Group(f"_decode_{name}", "[", (var,), "]")), ("if", "else"))),
+            (f"decoded.{name.lower()}", chain(("{}", "len(data) == _listed + len(_nulls)",
+                                               "_rt.extras(data, cls._wire_names)"),
+                                              ("if", "else"))),
             (field, call(f"{name}.from_dict", source)),
             (field, call(f"_decode_{name}", source)),
             (field, call("_rt.parse_uuid", source)),
@@ -169,16 +200,9 @@ def _decoder_statements() -> list[tuple[str, Any]]:
             (field, wrap.Group("", "[", (chain((wrap.parenthesized("", chain((
                 "None", f"({var}x := {var}) is None", call(f"{name}.from_dict", f"{var}x")),
                 ("if", "else"))), f"{var} in {source}"), ("for",)),), "]")),
-            (field, chain(("{}", f"len(data) == {length} or cls._wire_names.issuperset(data)",
-                           "_rt.extras(data, cls._wire_names)"), ("if", "else"))),
+            (field, chain(("{}", f"len(data) == {length}", "_rt.extras(data, cls._wire_names)"),
+                          ("if", "else"))),
         ]
-        for count in (1, 2, 3):
-            no_nulls = tests[0] if count == 1 else wrap.parenthesized(
-                "", chain(tuple(tests[:count]), ("and",) * (count - 1)))
-            wires = tuple([wire, f'"{name.lower()}"', '"a"'][:count])
-            statements.append(("decoded._explicit_nulls", chain((
-                "_rt.NO_NULLS", no_nulls, call("_rt.null_keys", "data", wrap.display(
-                    "", "(", wires, ")"))), ("if", "else"))))
     return statements
 
 
@@ -200,3 +224,91 @@ def test_decoder_statements_are_laid_out_as_black_does() -> None:
         source = text + "\n" if not indent else f"def f():\n    if x:\n        {text}\n"
         assert black.format_str(source, mode=mode) == source
     assert laid_out > 60
+
+
+# ------------------------------------------------------------------ counting the properties
+#
+# from_dict tells "no unknown property and no explicit null" by counting (`_listed`) rather than
+# by looking at the keys of `data`. Every mix of absent, valued and null properties, with and
+# without unknown ones, against what the keys say.
+
+JOB = {"id": SAMPLE, "api": "image_editing", "status": "queued", "sandbox": False,
+       "total_results": 2, "credits_reserved": 4, "created_at": "2026-03-14T09:26:53Z"}
+COUNTED_MODELS = [
+    # (package, model, a body with every required property, optional ones to vary: a value
+    # for each, the nullable ones among them)
+    ("aigenstudio_image", "JobSummary", JOB,
+     {"completed_results": 1, "updated_at": "2026-03-14T09:26:53.500000+02:00",
+      "completed_at": "2026-03-14T09:26:53Z"}, ("completed_at",)),
+    ("depicta", "GenerationJob", {},
+     {"completed_at": "2026-03-14T09:26:53Z", "result": {"images": []}, "job_id": SAMPLE,
+      "started_at": "2026-03-14T09:26:53.123456-05:00", "status": "done"},
+     ("completed_at", "result", "started_at")),
+    ("depicta", "GenerationJobError", {}, {"code": "x", "message": "y"}, ()),
+    ("krea", "ListJobsResponseItemsItem",
+     {"job_id": SAMPLE, "status": "completed", "created_at": "2026-03-14T09:26:53Z"},
+     {"completed_at": "2026-03-14T09:26:53Z", "result": {"urls": ["u"]}, "error": {"code": 1}},
+     ()),
+]
+MISSING = object()
+UNKNOWN = [{}, {"note": 1}, {"note": None}, {"note": None, "more": [1]}]
+
+
+def _bodies(required: dict[str, Any], optional: dict[str, Any]) -> list[dict[str, Any]]:
+    import itertools
+
+    bodies = []
+    for choice in itertools.product(("absent", "value", "null"), repeat=len(optional)):
+        body = dict(required)
+        for (wire, value), how in zip(optional.items(), choice):
+            if how != "absent":
+                body[wire] = value if how == "value" else None
+        for unknown in UNKNOWN:
+            bodies.append({**body, **unknown})
+    return bodies
+
+
+@pytest.mark.parametrize("package, model, required, optional, nullable", COUNTED_MODELS,
+                         ids=lambda v: v if isinstance(v, str) else "")
+def test_counting_finds_unknown_properties_and_explicit_nulls(
+        package: str, model: str, required: dict[str, Any], optional: dict[str, Any],
+        nullable: tuple[str, ...]) -> None:
+    cls = getattr(importlib.import_module(f"{package}.models"), model)
+    for body in _bodies(required, optional):
+        decoded = cls.from_dict(body)
+        assert decoded.additional_properties == {k: v for k, v in body.items()
+                                                 if k not in cls._wire_names}, body
+        nulls = frozenset(w for w in nullable if w in body and body[w] is None)
+        assert getattr(decoded, "_explicit_nulls", frozenset()) == nulls, body
+        assert type(decoded.additional_properties) is dict
+        # a null for a property that is not nullable is not kept; all else comes back
+        kept = {k: v for k, v in body.items()
+                if v is not None or k in nullable or k not in cls._wire_names}
+        assert decoded.to_dict() == kept, body
+        assert cls.from_dict(decoded.to_dict()) == decoded
+
+
+def test_each_decoded_object_has_its_own_unknown_properties() -> None:
+    models = importlib.import_module("aigenstudio_image.models")
+    first, second = models.JobSummary.from_dict(JOB), models.JobSummary.from_dict(JOB)
+    first.additional_properties["x"] = 1
+    assert second.additional_properties == {}
+
+
+@pytest.mark.parametrize("changes, error", [
+    ({"status": "archived"}, None),  # a value the spec does not list: kept
+    ({"api": 5}, ValueError), ({"status": None}, ValueError), ({"status": ["queued"]}, TypeError),
+    ({"id": 5}, AttributeError), ({"id": "not a uuid"}, ValueError), ({"created_at": 5}, TypeError),
+    ({"completed_at": "yesterday"}, ValueError), ({"completed_at": 5}, TypeError),
+    ({"status": MISSING}, KeyError), ({"status": MISSING, "note": 1}, KeyError),
+])
+def test_from_dict_of_unlisted_and_wrong_values(changes: dict[str, Any],
+                                                error: type[Exception] | None) -> None:
+    models = importlib.import_module("aigenstudio_image.models")
+    body = {key: value for key, value in {**JOB, **changes}.items() if value is not MISSING}
+    if error is None:
+        decoded = models.JobSummary.from_dict(body)
+        assert decoded.status.value == "archived" and decoded.to_dict() == body
+    else:
+        with pytest.raises(error):
+            models.JobSummary.from_dict(body)

@@ -35,7 +35,7 @@ class ToolId(_rt.OpenStrEnum):
     AD_CREATIVE = "ad_creative"
 
 
-_decode_ToolId = _rt.enum_decoder(ToolId)
+_decode_ToolId = _rt.EnumDecoder(ToolId)
 
 
 class JobStatus(_rt.OpenStrEnum):
@@ -49,7 +49,7 @@ class JobStatus(_rt.OpenStrEnum):
     PARTIALLY_COMPLETED = "partially_completed"
 
 
-_decode_JobStatus = _rt.enum_decoder(JobStatus)
+_decode_JobStatus = _rt.EnumDecoder(JobStatus)
 
 
 @_dataclass(kw_only=True, slots=True)
@@ -68,14 +68,10 @@ class JobListResponse:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
-        decoded.jobs = list(map(JobSummary.from_dict, data["jobs"]))
+        decoded.jobs = list(map(_decode_JobSummary, data["jobs"]))
         decoded.next_cursor = data["next_cursor"]
         decoded.request_id = data["request_id"]
-        decoded.additional_properties = (
-            {}
-            if len(data) == 3 or cls._wire_names.issuperset(data)
-            else _rt.extras(data, cls._wire_names)
-        )
+        decoded.additional_properties = {} if len(data) == 3 else _rt.extras(data, cls._wire_names)
         return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
@@ -95,6 +91,9 @@ class JobListResponse:
             and "next_cursor" in data
             and "request_id" in data
         )
+
+
+_decode_JobListResponse = JobListResponse.from_dict
 
 
 @_dataclass(kw_only=True, slots=True)
@@ -138,31 +137,41 @@ class JobSummary:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
+        _listed = 7
         decoded.id = _rt.parse_uuid(data["id"])
-        decoded.api = _decode_ToolId(data["api"])
-        decoded.status = _decode_JobStatus(data["status"])
+        decoded.api = _decode_ToolId[data["api"]]
+        decoded.status = _decode_JobStatus[data["status"]]
         decoded.sandbox = data["sandbox"]
         decoded.total_results = data["total_results"]
-        decoded.completed_results = data.get("completed_results")
-        decoded.failed_results = data.get("failed_results")
+        if (_v1 := data.get("completed_results")) is not None:
+            _listed += 1
+        decoded.completed_results = _v1
+        if (_v2 := data.get("failed_results")) is not None:
+            _listed += 1
+        decoded.failed_results = _v2
         decoded.credits_reserved = data["credits_reserved"]
         decoded.created_at = _rt.parse_datetime(data["created_at"])
-        decoded.updated_at = (
-            None if (_v1 := data.get("updated_at")) is None else _rt.parse_datetime(_v1)
-        )
-        decoded.completed_at = (
-            None if (_v2 := data.get("completed_at")) is None else _rt.parse_datetime(_v2)
-        )
-        decoded.additional_properties = (
-            {}
-            if len(data) == 7 or cls._wire_names.issuperset(data)
-            else _rt.extras(data, cls._wire_names)
-        )
-        decoded._explicit_nulls = (
-            _rt.NO_NULLS
-            if (_v2 is not None or "completed_at" not in data)
-            else _rt.null_keys(data, ("completed_at",))
-        )
+        if (_v3 := data.get("updated_at")) is None:
+            decoded.updated_at = None
+        else:
+            decoded.updated_at = _rt.parse_datetime(_v3)
+            _listed += 1
+        if (_v4 := data.get("completed_at")) is None:
+            decoded.completed_at = None
+        else:
+            decoded.completed_at = _rt.parse_datetime(_v4)
+            _listed += 1
+        if len(data) == _listed:
+            decoded._explicit_nulls = _rt.NO_NULLS
+            decoded.additional_properties = {}
+        else:
+            _nulls = _rt.NO_NULLS
+            if _v4 is None and "completed_at" in data:
+                _nulls = _nulls | {"completed_at"}
+            decoded._explicit_nulls = _nulls
+            decoded.additional_properties = (
+                {} if len(data) == _listed + len(_nulls) else _rt.extras(data, cls._wire_names)
+            )
         return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
@@ -204,6 +213,9 @@ class JobSummary:
         )
 
 
+_decode_JobSummary = JobSummary.from_dict
+
+
 @_dataclass(kw_only=True, slots=True)
 class ErrorResponse:
     """ErrorResponse"""
@@ -219,13 +231,9 @@ class ErrorResponse:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
-        decoded.error = ErrorResponseError.from_dict(data["error"])
+        decoded.error = _decode_ErrorResponseError(data["error"])
         decoded.request_id = data["request_id"]
-        decoded.additional_properties = (
-            {}
-            if len(data) == 2 or cls._wire_names.issuperset(data)
-            else _rt.extras(data, cls._wire_names)
-        )
+        decoded.additional_properties = {} if len(data) == 2 else _rt.extras(data, cls._wire_names)
         return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
@@ -239,6 +247,9 @@ class ErrorResponse:
     def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict) and "error" in data and "request_id" in data
+
+
+_decode_ErrorResponse = ErrorResponse.from_dict
 
 
 @_dataclass(kw_only=True, slots=True)
@@ -257,13 +268,14 @@ class ErrorResponseError:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
+        _listed = 2
         decoded.code = data["code"]
         decoded.message = data["message"]
-        decoded.details = data.get("details")
+        if (_v1 := data.get("details")) is not None:
+            _listed += 1
+        decoded.details = _v1
         decoded.additional_properties = (
-            {}
-            if len(data) == 2 or cls._wire_names.issuperset(data)
-            else _rt.extras(data, cls._wire_names)
+            {} if len(data) == _listed else _rt.extras(data, cls._wire_names)
         )
         return decoded
 
@@ -280,3 +292,6 @@ class ErrorResponseError:
     def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict) and "code" in data and "message" in data
+
+
+_decode_ErrorResponseError = ErrorResponseError.from_dict

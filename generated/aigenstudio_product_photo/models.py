@@ -34,7 +34,7 @@ class ProductPhotoJobStatus(_rt.OpenStrEnum):
     CANCELLED = "cancelled"
 
 
-_decode_ProductPhotoJobStatus = _rt.enum_decoder(ProductPhotoJobStatus)
+_decode_ProductPhotoJobStatus = _rt.EnumDecoder(ProductPhotoJobStatus)
 
 
 @_dataclass(kw_only=True, slots=True)
@@ -56,21 +56,25 @@ class ProductPhotoJobListResponse:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
-        decoded.jobs = list(map(ProductPhotoJobSummary.from_dict, data["jobs"]))
-        decoded.next_cursor = (
-            None if (_v2 := data.get("next_cursor")) is None else _rt.parse_datetime(_v2)
-        )
+        _listed = 2
+        decoded.jobs = list(map(_decode_ProductPhotoJobSummary, data["jobs"]))
+        if (_v2 := data.get("next_cursor")) is None:
+            decoded.next_cursor = None
+        else:
+            decoded.next_cursor = _rt.parse_datetime(_v2)
+            _listed += 1
         decoded.request_id = data["request_id"]
-        decoded.additional_properties = (
-            {}
-            if len(data) == 2 or cls._wire_names.issuperset(data)
-            else _rt.extras(data, cls._wire_names)
-        )
-        decoded._explicit_nulls = (
-            _rt.NO_NULLS
-            if (_v2 is not None or "next_cursor" not in data)
-            else _rt.null_keys(data, ("next_cursor",))
-        )
+        if len(data) == _listed:
+            decoded._explicit_nulls = _rt.NO_NULLS
+            decoded.additional_properties = {}
+        else:
+            _nulls = _rt.NO_NULLS
+            if _v2 is None and "next_cursor" in data:
+                _nulls = _nulls | {"next_cursor"}
+            decoded._explicit_nulls = _nulls
+            decoded.additional_properties = (
+                {} if len(data) == _listed + len(_nulls) else _rt.extras(data, cls._wire_names)
+            )
         return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
@@ -90,6 +94,9 @@ class ProductPhotoJobListResponse:
     def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict) and "jobs" in data and "request_id" in data
+
+
+_decode_ProductPhotoJobListResponse = ProductPhotoJobListResponse.from_dict
 
 
 @_dataclass(kw_only=True, slots=True)
@@ -113,15 +120,11 @@ class ProductPhotoJobSummary:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
         decoded.id = _rt.parse_uuid(data["id"])
-        decoded.status = _decode_ProductPhotoJobStatus(data["status"])
+        decoded.status = _decode_ProductPhotoJobStatus[data["status"]]
         decoded.total_items = data["total_items"]
         decoded.credits_reserved = data["credits_reserved"]
         decoded.sandbox = data["sandbox"]
-        decoded.additional_properties = (
-            {}
-            if len(data) == 5 or cls._wire_names.issuperset(data)
-            else _rt.extras(data, cls._wire_names)
-        )
+        decoded.additional_properties = {} if len(data) == 5 else _rt.extras(data, cls._wire_names)
         return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
@@ -147,6 +150,9 @@ class ProductPhotoJobSummary:
         )
 
 
+_decode_ProductPhotoJobSummary = ProductPhotoJobSummary.from_dict
+
+
 @_dataclass(kw_only=True, slots=True)
 class ErrorResponse:
     """ErrorResponse"""
@@ -161,12 +167,8 @@ class ErrorResponse:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
-        decoded.error = ErrorResponseError.from_dict(data["error"])
-        decoded.additional_properties = (
-            {}
-            if len(data) == 1 or cls._wire_names.issuperset(data)
-            else _rt.extras(data, cls._wire_names)
-        )
+        decoded.error = _decode_ErrorResponseError(data["error"])
+        decoded.additional_properties = {} if len(data) == 1 else _rt.extras(data, cls._wire_names)
         return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
@@ -179,6 +181,9 @@ class ErrorResponse:
     def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict) and "error" in data
+
+
+_decode_ErrorResponse = ErrorResponse.from_dict
 
 
 @_dataclass(kw_only=True, slots=True)
@@ -200,11 +205,7 @@ class ErrorResponseError:
         decoded.code = data["code"]
         decoded.message = data["message"]
         decoded.request_id = data["request_id"]
-        decoded.additional_properties = (
-            {}
-            if len(data) == 3 or cls._wire_names.issuperset(data)
-            else _rt.extras(data, cls._wire_names)
-        )
+        decoded.additional_properties = {} if len(data) == 3 else _rt.extras(data, cls._wire_names)
         return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
@@ -221,3 +222,6 @@ class ErrorResponseError:
         return (
             isinstance(data, dict) and "code" in data and "message" in data and "request_id" in data
         )
+
+
+_decode_ErrorResponseError = ErrorResponseError.from_dict

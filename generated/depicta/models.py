@@ -52,22 +52,32 @@ class GenerationJobList:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
-        decoded.generations = (
-            None
-            if (_v1 := data.get("generations")) is None
-            else list(map(GenerationJob.from_dict, _v1))
-        )
-        decoded.limit = data.get("limit")
-        decoded.offset = data.get("offset")
-        decoded.total = data.get("total")
-        decoded.additional_properties = (
-            {} if cls._wire_names.issuperset(data) else _rt.extras(data, cls._wire_names)
-        )
-        decoded._explicit_nulls = (
-            _rt.NO_NULLS
-            if (_v1 is not None or "generations" not in data)
-            else _rt.null_keys(data, ("generations",))
-        )
+        _listed = 0
+        if (_v1 := data.get("generations")) is None:
+            decoded.generations = None
+        else:
+            decoded.generations = list(map(_decode_GenerationJob, _v1))
+            _listed += 1
+        if (_v3 := data.get("limit")) is not None:
+            _listed += 1
+        decoded.limit = _v3
+        if (_v4 := data.get("offset")) is not None:
+            _listed += 1
+        decoded.offset = _v4
+        if (_v5 := data.get("total")) is not None:
+            _listed += 1
+        decoded.total = _v5
+        if len(data) == _listed:
+            decoded._explicit_nulls = _rt.NO_NULLS
+            decoded.additional_properties = {}
+        else:
+            _nulls = _rt.NO_NULLS
+            if _v1 is None and "generations" in data:
+                _nulls = _nulls | {"generations"}
+            decoded._explicit_nulls = _nulls
+            decoded.additional_properties = (
+                {} if len(data) == _listed + len(_nulls) else _rt.extras(data, cls._wire_names)
+            )
         return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
@@ -91,6 +101,9 @@ class GenerationJobList:
     def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict)
+
+
+_decode_GenerationJobList = GenerationJobList.from_dict
 
 
 @_dataclass(kw_only=True, slots=True)
@@ -148,35 +161,59 @@ class GenerationJob:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
-        decoded.completed_at = (
-            None if (_v1 := data.get("completed_at")) is None else _rt.parse_datetime(_v1)
-        )
-        decoded.created_at = (
-            None if (_v2 := data.get("created_at")) is None else _rt.parse_datetime(_v2)
-        )
-        decoded.error = (
-            None if (_v3 := data.get("error")) is None else GenerationJobError.from_dict(_v3)
-        )
-        decoded.job_id = None if (_v4 := data.get("job_id")) is None else _rt.parse_uuid(_v4)
-        decoded.result = data.get("result")
-        decoded.scenes_completed = data.get("scenes_completed")
-        decoded.scenes_total = data.get("scenes_total")
-        decoded.started_at = (
-            None if (_v5 := data.get("started_at")) is None else _rt.parse_datetime(_v5)
-        )
-        decoded.status = data.get("status")
-        decoded.additional_properties = (
-            {} if cls._wire_names.issuperset(data) else _rt.extras(data, cls._wire_names)
-        )
-        decoded._explicit_nulls = (
-            _rt.NO_NULLS
-            if (
-                (_v1 is not None or "completed_at" not in data)
-                and (decoded.result is not None or "result" not in data)
-                and (_v5 is not None or "started_at" not in data)
+        _listed = 0
+        if (_v1 := data.get("completed_at")) is None:
+            decoded.completed_at = None
+        else:
+            decoded.completed_at = _rt.parse_datetime(_v1)
+            _listed += 1
+        if (_v2 := data.get("created_at")) is None:
+            decoded.created_at = None
+        else:
+            decoded.created_at = _rt.parse_datetime(_v2)
+            _listed += 1
+        if (_v3 := data.get("error")) is None:
+            decoded.error = None
+        else:
+            decoded.error = _decode_GenerationJobError(_v3)
+            _listed += 1
+        if (_v4 := data.get("job_id")) is None:
+            decoded.job_id = None
+        else:
+            decoded.job_id = _rt.parse_uuid(_v4)
+            _listed += 1
+        if (_v5 := data.get("result")) is not None:
+            _listed += 1
+        decoded.result = _v5
+        if (_v6 := data.get("scenes_completed")) is not None:
+            _listed += 1
+        decoded.scenes_completed = _v6
+        if (_v7 := data.get("scenes_total")) is not None:
+            _listed += 1
+        decoded.scenes_total = _v7
+        if (_v8 := data.get("started_at")) is None:
+            decoded.started_at = None
+        else:
+            decoded.started_at = _rt.parse_datetime(_v8)
+            _listed += 1
+        if (_v9 := data.get("status")) is not None:
+            _listed += 1
+        decoded.status = _v9
+        if len(data) == _listed:
+            decoded._explicit_nulls = _rt.NO_NULLS
+            decoded.additional_properties = {}
+        else:
+            _nulls = _rt.NO_NULLS
+            if _v1 is None and "completed_at" in data:
+                _nulls = _nulls | {"completed_at"}
+            if _v5 is None and "result" in data:
+                _nulls = _nulls | {"result"}
+            if _v8 is None and "started_at" in data:
+                _nulls = _nulls | {"started_at"}
+            decoded._explicit_nulls = _nulls
+            decoded.additional_properties = (
+                {} if len(data) == _listed + len(_nulls) else _rt.extras(data, cls._wire_names)
             )
-            else _rt.null_keys(data, ("completed_at", "result", "started_at"))
-        )
         return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
@@ -218,6 +255,9 @@ class GenerationJob:
         return isinstance(data, dict)
 
 
+_decode_GenerationJob = GenerationJob.from_dict
+
+
 @_dataclass(kw_only=True, slots=True)
 class ErrorResponse:
     """ErrorResponse"""
@@ -240,18 +280,30 @@ class ErrorResponse:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
-        decoded.details = data.get("details")
-        decoded.error = data.get("error")
-        decoded.message = data.get("message")
-        decoded.request_id = data.get("request_id")
-        decoded.additional_properties = (
-            {} if cls._wire_names.issuperset(data) else _rt.extras(data, cls._wire_names)
-        )
-        decoded._explicit_nulls = (
-            _rt.NO_NULLS
-            if (decoded.details is not None or "details" not in data)
-            else _rt.null_keys(data, ("details",))
-        )
+        _listed = 0
+        if (_v1 := data.get("details")) is not None:
+            _listed += 1
+        decoded.details = _v1
+        if (_v2 := data.get("error")) is not None:
+            _listed += 1
+        decoded.error = _v2
+        if (_v3 := data.get("message")) is not None:
+            _listed += 1
+        decoded.message = _v3
+        if (_v4 := data.get("request_id")) is not None:
+            _listed += 1
+        decoded.request_id = _v4
+        if len(data) == _listed:
+            decoded._explicit_nulls = _rt.NO_NULLS
+            decoded.additional_properties = {}
+        else:
+            _nulls = _rt.NO_NULLS
+            if _v1 is None and "details" in data:
+                _nulls = _nulls | {"details"}
+            decoded._explicit_nulls = _nulls
+            decoded.additional_properties = (
+                {} if len(data) == _listed + len(_nulls) else _rt.extras(data, cls._wire_names)
+            )
         return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
@@ -275,6 +327,9 @@ class ErrorResponse:
         return isinstance(data, dict)
 
 
+_decode_ErrorResponse = ErrorResponse.from_dict
+
+
 @_dataclass(kw_only=True, slots=True)
 class GenerationJobError:
     """Error details. Present only when status is failed."""
@@ -294,10 +349,15 @@ class GenerationJobError:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
-        decoded.code = data.get("code")
-        decoded.message = data.get("message")
+        _listed = 0
+        if (_v1 := data.get("code")) is not None:
+            _listed += 1
+        decoded.code = _v1
+        if (_v2 := data.get("message")) is not None:
+            _listed += 1
+        decoded.message = _v2
         decoded.additional_properties = (
-            {} if cls._wire_names.issuperset(data) else _rt.extras(data, cls._wire_names)
+            {} if len(data) == _listed else _rt.extras(data, cls._wire_names)
         )
         return decoded
 
@@ -314,3 +374,6 @@ class GenerationJobError:
     def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict)
+
+
+_decode_GenerationJobError = GenerationJobError.from_dict

@@ -33,7 +33,7 @@ class JobStatus(_rt.OpenStrEnum):
     FAILURE = "FAILURE"
 
 
-_decode_JobStatus = _rt.enum_decoder(JobStatus)
+_decode_JobStatus = _rt.EnumDecoder(JobStatus)
 
 
 class ListJobsJobTypeItem(_rt.OpenStrEnum):
@@ -49,7 +49,7 @@ class ListJobsJobTypeItem(_rt.OpenStrEnum):
     MODEL_SWAP_WITH_IMAGE = "MODEL_SWAP_WITH_IMAGE"
 
 
-_decode_ListJobsJobTypeItem = _rt.enum_decoder(ListJobsJobTypeItem)
+_decode_ListJobsJobTypeItem = _rt.EnumDecoder(ListJobsJobTypeItem)
 
 
 @_dataclass(kw_only=True, slots=True)
@@ -68,13 +68,14 @@ class HTTPValidationError:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
-        decoded.detail = (
-            None
-            if (_v1 := data.get("detail")) is None
-            else list(map(ValidationError.from_dict, _v1))
-        )
+        _listed = 0
+        if (_v1 := data.get("detail")) is None:
+            decoded.detail = None
+        else:
+            decoded.detail = list(map(_decode_ValidationError, _v1))
+            _listed += 1
         decoded.additional_properties = (
-            {} if cls._wire_names.issuperset(data) else _rt.extras(data, cls._wire_names)
+            {} if len(data) == _listed else _rt.extras(data, cls._wire_names)
         )
         return decoded
 
@@ -89,6 +90,9 @@ class HTTPValidationError:
     def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict)
+
+
+_decode_HTTPValidationError = HTTPValidationError.from_dict
 
 
 @_dataclass(kw_only=True, slots=True)
@@ -116,18 +120,17 @@ class JobListResponse:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
-        decoded.jobs = (
-            None
-            if (_v1 := data.get("jobs")) is None
-            else list(map(JobSummaryResponse.from_dict, _v1))
-        )
+        _listed = 3
+        if (_v1 := data.get("jobs")) is None:
+            decoded.jobs = None
+        else:
+            decoded.jobs = list(map(_decode_JobSummaryResponse, _v1))
+            _listed += 1
         decoded.limit = data["limit"]
         decoded.offset = data["offset"]
         decoded.count = data["count"]
         decoded.additional_properties = (
-            {}
-            if len(data) == 3 or cls._wire_names.issuperset(data)
-            else _rt.extras(data, cls._wire_names)
+            {} if len(data) == _listed else _rt.extras(data, cls._wire_names)
         )
         return decoded
 
@@ -145,6 +148,9 @@ class JobListResponse:
     def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict) and "limit" in data and "offset" in data and "count" in data
+
+
+_decode_JobListResponse = JobListResponse.from_dict
 
 
 @_dataclass(kw_only=True, slots=True)
@@ -179,13 +185,9 @@ class JobSummaryResponse:
         decoded = _new_object(cls)
         decoded.public_id = data["public_id"]
         decoded.job_type = data["job_type"]
-        decoded.status = _decode_JobStatus(data["status"])
+        decoded.status = _decode_JobStatus[data["status"]]
         decoded.created_at = _rt.parse_datetime(data["created_at"])
-        decoded.additional_properties = (
-            {}
-            if len(data) == 4 or cls._wire_names.issuperset(data)
-            else _rt.extras(data, cls._wire_names)
-        )
+        decoded.additional_properties = {} if len(data) == 4 else _rt.extras(data, cls._wire_names)
         return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
@@ -207,6 +209,9 @@ class JobSummaryResponse:
             and "status" in data
             and "created_at" in data
         )
+
+
+_decode_JobSummaryResponse = JobSummaryResponse.from_dict
 
 
 @_dataclass(kw_only=True, slots=True)
@@ -234,11 +239,7 @@ class ValidationError:
         decoded.loc = data["loc"]
         decoded.msg = data["msg"]
         decoded.type = data["type"]
-        decoded.additional_properties = (
-            {}
-            if len(data) == 3 or cls._wire_names.issuperset(data)
-            else _rt.extras(data, cls._wire_names)
-        )
+        decoded.additional_properties = {} if len(data) == 3 else _rt.extras(data, cls._wire_names)
         return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
@@ -253,3 +254,6 @@ class ValidationError:
     def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict) and "loc" in data and "msg" in data and "type" in data
+
+
+_decode_ValidationError = ValidationError.from_dict

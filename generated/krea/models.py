@@ -40,7 +40,7 @@ class ListJobsStatus(_rt.OpenStrEnum):
     CANCELLED = "cancelled"
 
 
-_decode_ListJobsStatus = _rt.enum_decoder(ListJobsStatus)
+_decode_ListJobsStatus = _rt.EnumDecoder(ListJobsStatus)
 
 
 class ListJobsResponseItemsItemStatus(_rt.OpenStrEnum):
@@ -57,7 +57,7 @@ class ListJobsResponseItemsItemStatus(_rt.OpenStrEnum):
     CANCELLED = "cancelled"
 
 
-_decode_ListJobsResponseItemsItemStatus = _rt.enum_decoder(ListJobsResponseItemsItemStatus)
+_decode_ListJobsResponseItemsItemStatus = _rt.EnumDecoder(ListJobsResponseItemsItemStatus)
 
 
 @_dataclass(kw_only=True, slots=True)
@@ -75,13 +75,9 @@ class ListJobsResponse:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
-        decoded.items = list(map(ListJobsResponseItemsItem.from_dict, data["items"]))
+        decoded.items = list(map(_decode_ListJobsResponseItemsItem, data["items"]))
         decoded.next_cursor = data["next_cursor"]
-        decoded.additional_properties = (
-            {}
-            if len(data) == 2 or cls._wire_names.issuperset(data)
-            else _rt.extras(data, cls._wire_names)
-        )
+        decoded.additional_properties = {} if len(data) == 2 else _rt.extras(data, cls._wire_names)
         return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
@@ -95,6 +91,9 @@ class ListJobsResponse:
     def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict) and "items" in data and "next_cursor" in data
+
+
+_decode_ListJobsResponse = ListJobsResponse.from_dict
 
 
 @_dataclass(kw_only=True, slots=True)
@@ -118,26 +117,27 @@ class ListJobsResponseItemsItem:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
+        _listed = 3
         decoded.job_id = _rt.parse_uuid(data["job_id"])
-        decoded.status = _decode_ListJobsResponseItemsItemStatus(data["status"])
+        decoded.status = _decode_ListJobsResponseItemsItemStatus[data["status"]]
         decoded.created_at = _rt.parse_datetime(data["created_at"])
-        decoded.completed_at = (
-            None if (_v1 := data.get("completed_at")) is None else _rt.parse_datetime(_v1)
-        )
-        decoded.result = (
-            None
-            if (_v2 := data.get("result")) is None
-            else ListJobsResponseItemsItemResult.from_dict(_v2)
-        )
-        decoded.error = (
-            None
-            if (_v3 := data.get("error")) is None
-            else ListJobsResponseItemsItemError.from_dict(_v3)
-        )
+        if (_v1 := data.get("completed_at")) is None:
+            decoded.completed_at = None
+        else:
+            decoded.completed_at = _rt.parse_datetime(_v1)
+            _listed += 1
+        if (_v2 := data.get("result")) is None:
+            decoded.result = None
+        else:
+            decoded.result = _decode_ListJobsResponseItemsItemResult(_v2)
+            _listed += 1
+        if (_v3 := data.get("error")) is None:
+            decoded.error = None
+        else:
+            decoded.error = _decode_ListJobsResponseItemsItemError(_v3)
+            _listed += 1
         decoded.additional_properties = (
-            {}
-            if len(data) == 3 or cls._wire_names.issuperset(data)
-            else _rt.extras(data, cls._wire_names)
+            {} if len(data) == _listed else _rt.extras(data, cls._wire_names)
         )
         return decoded
 
@@ -166,6 +166,9 @@ class ListJobsResponseItemsItem:
         )
 
 
+_decode_ListJobsResponseItemsItem = ListJobsResponseItemsItem.from_dict
+
+
 @_dataclass(kw_only=True, slots=True)
 class ListJobsResponseItemsItemResult:
     """ListJobsResponseItemsItemResult"""
@@ -181,10 +184,15 @@ class ListJobsResponseItemsItemResult:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
-        decoded.urls = data.get("urls")
-        decoded.style_id = data.get("style_id")
+        _listed = 0
+        if (_v1 := data.get("urls")) is not None:
+            _listed += 1
+        decoded.urls = _v1
+        if (_v2 := data.get("style_id")) is not None:
+            _listed += 1
+        decoded.style_id = _v2
         decoded.additional_properties = (
-            {} if cls._wire_names.issuperset(data) else _rt.extras(data, cls._wire_names)
+            {} if len(data) == _listed else _rt.extras(data, cls._wire_names)
         )
         return decoded
 
@@ -203,6 +211,9 @@ class ListJobsResponseItemsItemResult:
         return isinstance(data, dict)
 
 
+_decode_ListJobsResponseItemsItemResult = ListJobsResponseItemsItemResult.from_dict
+
+
 @_dataclass(kw_only=True, slots=True)
 class ListJobsResponseItemsItemError:
     """ListJobsResponseItemsItemError"""
@@ -218,12 +229,13 @@ class ListJobsResponseItemsItemError:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
+        _listed = 1
         decoded.code = data["code"]
-        decoded.message = data.get("message")
+        if (_v1 := data.get("message")) is not None:
+            _listed += 1
+        decoded.message = _v1
         decoded.additional_properties = (
-            {}
-            if len(data) == 1 or cls._wire_names.issuperset(data)
-            else _rt.extras(data, cls._wire_names)
+            {} if len(data) == _listed else _rt.extras(data, cls._wire_names)
         )
         return decoded
 
@@ -241,6 +253,9 @@ class ListJobsResponseItemsItemError:
         return isinstance(data, dict) and "code" in data
 
 
+_decode_ListJobsResponseItemsItemError = ListJobsResponseItemsItemError.from_dict
+
+
 @_dataclass(kw_only=True, slots=True)
 class ListJobsError400:
     """ListJobsError400"""
@@ -256,11 +271,7 @@ class ListJobsError400:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
         decoded.error = data["error"]
-        decoded.additional_properties = (
-            {}
-            if len(data) == 1 or cls._wire_names.issuperset(data)
-            else _rt.extras(data, cls._wire_names)
-        )
+        decoded.additional_properties = {} if len(data) == 1 else _rt.extras(data, cls._wire_names)
         return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
@@ -273,6 +284,9 @@ class ListJobsError400:
     def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict) and "error" in data
+
+
+_decode_ListJobsError400 = ListJobsError400.from_dict
 
 
 @_dataclass(kw_only=True, slots=True)
@@ -290,11 +304,7 @@ class ListJobsError401:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
         decoded.error = data["error"]
-        decoded.additional_properties = (
-            {}
-            if len(data) == 1 or cls._wire_names.issuperset(data)
-            else _rt.extras(data, cls._wire_names)
-        )
+        decoded.additional_properties = {} if len(data) == 1 else _rt.extras(data, cls._wire_names)
         return decoded
 
     def to_dict(self) -> dict[str, _t.Any]:
@@ -307,3 +317,6 @@ class ListJobsError401:
     def accepts(cls, data: _t.Any) -> bool:
         """Whether `data` has this model's required properties (used to pick union variants)."""
         return isinstance(data, dict) and "error" in data
+
+
+_decode_ListJobsError401 = ListJobsError401.from_dict

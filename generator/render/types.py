@@ -151,7 +151,7 @@ class TypeRenderer:
                 function = self._decoder_function(item)
                 if function is not None:  # map: no bound method or frame per item
                     return f"list(map({function}, {src}))"
-                var = self._var()
+                var = self.new_name()
                 return f"[{self.decode(item, var)} for {var} in {src}]"
             case ir.TupleType(items):
                 if all(self.is_identity(i) for i in items):
@@ -159,12 +159,14 @@ class TypeRenderer:
                 return "(" + "".join(f"{self.decode(i, f'{src}[{n}]')}, "
                                      for n, i in enumerate(items)) + ")"
             case ir.MapType(value):
-                key, var = self._var(), self._var()
+                key, var = self.new_name(), self.new_name()
                 return f"{{{key}: {self.decode(value, var)} for {key}, {var} in {src}.items()}}"
+            case ir.RefType() if self._is_enum(t):
+                return f"{self.decoder(t)}[{src}]"
             case ir.RefType():
                 return f"{self.decoder(t)}({src})"
             case ir.NullableType(inner):
-                var = self._var()
+                var = self.new_name()
                 return f"(None if ({var} := {src}) is None else {self.decode(inner, var)})"
             case ir.UnionType(variants, discriminator):
                 return self._decode_union(variants, discriminator, src).flat()
@@ -183,11 +185,13 @@ class TypeRenderer:
                 function = self._decoder_function(item)
                 if function is not None:
                     return wrap.call("list", wrap.call("map", function, src))
-                var = self._var()
+                var = self.new_name()
                 return wrap.Group("", "[", (wrap.Chain(
                     (self.decode_layout(item, var), f"{var} in {src}"), ("for",)),), "]")
             case ir.ScalarType(scalar):
                 return wrap.call(_SCALAR_DECODER_FUNCTIONS[scalar], src)
+            case ir.RefType() if self._is_enum(t):
+                return wrap.Group(self.decoder(t), "[", (src,), "]")
             case ir.RefType():
                 return wrap.call(self.decoder(t), src)
             case ir.UnionType(variants, discriminator):
@@ -197,7 +201,7 @@ class TypeRenderer:
     def decode_nullable(self, inner: ir.TypeRef, src: str) -> tuple[wrap.Chain, str]:
         """`decode(nullable(inner), src)` as a layout tree without its parentheses, and the name
         the received value is bound to (`None if (name := src) is None else …`)."""
-        var = self._var()
+        var = self.new_name()
         return wrap.Chain(("None", f"({var} := {src}) is None", self.decode_layout(inner, var)),
                           ("if", "else")), var
 
@@ -211,7 +215,7 @@ class TypeRenderer:
                     return src
                 return wrap.Chain(("None", f"{src} is None", encoded), ("if", "else"))
             case ir.ListType(item) if not self.is_identity(item):
-                var = self._var()
+                var = self.new_name()
                 return wrap.Group("", "[", (wrap.Chain(
                     (self.encode(item, var), f"{var} in {src}"), ("for",)),), "]")
             case ir.ScalarType(scalar) if scalar in _SCALAR_ENCODERS:
@@ -231,7 +235,7 @@ class TypeRenderer:
         if discriminator is not None:
             mapping = tuple(f"{literal(value)}: {self.decoder(ir.RefType(name))}"
                             for value, name in discriminator.mapping)
-            var = self._var()
+            var = self.new_name()
             fallback = self._decode_union(variants, None, var)
             return wrap.call("_rt.decode_discriminated", src,
                              literal(discriminator.property_wire_name),
@@ -239,7 +243,7 @@ class TypeRenderer:
                              wrap.with_prefix(f"lambda {var}: ", fallback))
         candidates = []
         for variant in variants:
-            var = self._var()
+            var = self.new_name()
             check = _lambda(var, _call(self.check(variant, var)))
             decoded = _lambda(var, self.decode_layout(variant, var))
             candidates.append(wrap.display("", "(", (check, decoded), ")"))
@@ -254,17 +258,25 @@ class TypeRenderer:
         match t:
             case ir.ScalarType(scalar):
                 return _SCALAR_DECODER_FUNCTIONS[scalar]
+            case ir.RefType() if self._is_enum(t):
+                return f"{self.decoder(t)}.__getitem__"  # no `__call__` to look up per item
             case ir.RefType():
                 return self.decoder(t)
         return None
+
+    def _is_enum(self, t: ir.RefType) -> bool:
+        """An enum's decoder is a dict (`_rt.EnumDecoder`): `from_dict` subscripts it."""
+        return isinstance(self._lookup(t.name), ir.Enum)
 
     def decoder(self, t: ir.RefType) -> str:
         """A function (an expression) from a JSON value to the declaration `t` names."""
         declaration = self._lookup(t.name)
         ref = self._prefix + identifier(t.name)
-        if isinstance(declaration, ir.Model):
+        if isinstance(declaration, ir.Model) and self._prefix:
             return f"{ref}.from_dict"
-        return f"{self._prefix}_decode_{identifier(t.name)}"  # an enum's or an alias's
+        # An enum's, an alias's, and in models.py a model's: `_decode_<Model>` is its from_dict
+        # bound once, where `Model.from_dict` would bind the classmethod on every call.
+        return f"{self._prefix}_decode_{identifier(t.name)}"
 
     def check(self, t: ir.TypeRef, src: str) -> str:
         """A cheap test of whether the JSON value `src` can be a `t` (to pick union variants)."""
@@ -308,7 +320,7 @@ class TypeRenderer:
             case ir.ListType(item):
                 if self.is_identity(item):
                     return f"list({src})"
-                var = self._var()
+                var = self.new_name()
                 return f"[{self.encode(item, var)} for {var} in {src}]"
             case ir.TupleType(items):
                 if all(self.is_identity(i) for i in items):
@@ -318,7 +330,7 @@ class TypeRenderer:
             case ir.MapType(value):
                 if self.is_identity(value):
                     return f"dict({src})"
-                key, var = self._var(), self._var()
+                key, var = self.new_name(), self.new_name()
                 return f"{{{key}: {self.encode(value, var)} for {key}, {var} in {src}.items()}}"
             case ir.RefType(name):
                 declaration = self._lookup(name)
@@ -340,7 +352,8 @@ class TypeRenderer:
         declarations in its cache by their text."""
         self._counter = 0
 
-    def _var(self) -> str:
+    def new_name(self) -> str:
+        """A local name of its own in the declaration (`_v1`, `_v2`, …)."""
         self._counter += 1
         return f"_v{self._counter}"
 

@@ -34,6 +34,7 @@ class ModelView:
     encode_lines: tuple[str, ...]  # statements of to_dict
     accepts: str  # expression on `data`
     keeps_nulls: bool  # has optional nullable fields: remembers which came as an explicit null
+    decoder: str  # `_decode_<Model> = <Model>.from_dict`, laid out: what models.py calls
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class EnumView:
     doc: str
     base: str
     members: tuple[EnumMemberView, ...]
-    decoder: str  # the statement defining `_decode_<Enum>` (see `_rt.enum_decoder`), laid out
+    decoder: str  # the statement defining `_decode_<Enum>` (see `_rt.EnumDecoder`), laid out
     header: str  # `class Name(base):`, laid out
 
 
@@ -138,7 +139,7 @@ class ViewBuilder:
         members = tuple(EnumMemberView(identifier(m.name), _assigned(identifier(m.name), literal(
             m.value), 4)) for m in enum.members)
         name = identifier(enum.name)
-        decoder = wrap.assignment(f"_decode_{name}", wrap.call("_rt.enum_decoder", name), 0)
+        decoder = wrap.assignment(f"_decode_{name}", wrap.call("_rt.EnumDecoder", name), 0)
         return EnumView(name, _doc_lines(enum.description or enum.name), base, members, decoder,
                         wrap.statement("class ", wrap.call(name, base), 0, ":"))
 
@@ -158,8 +159,9 @@ class ViewBuilder:
         decode_lines = []
         encode_lines = []
         nullable_wires: list[str] = []  # optional properties whose schema allows null
-        null_tests: list[str] = []  # per nullable wire: true when it is not an explicit null
+        null_tests: list[str] = []  # per nullable wire: true when it came as an explicit null
         certain = 0  # properties read with data[...]: present once the fields are decoded
+        received = 0  # properties read with data.get, each counted in `_listed` when not None
         for f in model.fields:
             # readOnly: set by the server, so never sent and not needed to build a request;
             # writeOnly: sent, never returned, so not needed to decode a response.
@@ -186,21 +188,28 @@ class ViewBuilder:
                 wrap.declaration(identifier(f.name), annotation_node, default_node, 4),
                 _doc_lines(f.description, " ".join(notes))))
             wire = string(f.wire_name)
-            source = f"data[{wire}]" if on_read else f"data.get({wire})"
-            certain += on_read
             decode_type = ir.nullable(f.type) if may_be_none else f.type
-            tracks_null = may_be_none and not f.read_only and self._admits_null(f.type)
-            decoded: wrap.Group | wrap.Chain | str
-            if tracks_null and not types.is_identity(decode_type):
-                # The received value's name is kept for the explicit-null test below.
-                assert isinstance(decode_type, ir.NullableType)
-                decoded, var = types.decode_nullable(decode_type.inner, source)
-                null_tests.append(f"({var} is not None or {wire} not in data)")
+            target = f"decoded.{f.name}"
+            if on_read:
+                certain += 1
+                decode_lines.append(wrap.assignment(target, _without_parentheses(
+                    types.decode_layout(decode_type, f"data[{wire}]")), 8))
             else:
-                decoded = _without_parentheses(types.decode_layout(decode_type, source))
-                if tracks_null:  # decoded as received
-                    null_tests.append(f"(decoded.{f.name} is not None or {wire} not in data)")
-            decode_lines.append(wrap.assignment(f"decoded.{f.name}", decoded, 8))
+                # None when left out or sent as null; a value received is decoded and counted
+                # (`_listed`, below). The explicit-null test reads the name it is bound to.
+                var = types.new_name()
+                received += 1
+                fetch = f"if ({var} := data.get({wire})) is "
+                if types.is_identity(decode_type):  # kept as received
+                    decode_lines += [fetch + "not None:", "    _listed += 1", f"{target} = {var}"]
+                else:
+                    assert isinstance(decode_type, ir.NullableType)
+                    decoded = _without_parentheses(types.decode_layout(decode_type.inner, var))
+                    decode_lines += [fetch + "None:", f"    {target} = None", "else:",
+                                     "    " + wrap.assignment(target, decoded, 12),
+                                     "    _listed += 1"]
+                if not f.read_only and self._admits_null(f.type):
+                    null_tests.append(f"if {var} is None and {wire} in data:")
             value = f"self.{f.name}"
             if f.read_only:
                 continue
@@ -225,26 +234,35 @@ class ViewBuilder:
         if not types.is_identity(model.extra_type):
             extras = ("{_k: " + types.decode(model.extra_type, "_x") +
                       f" for _k, _x in {extras}.items()}}")
-        # No unknown properties (the usual case), told without a call: only the `certain`
-        # properties, or only listed ones.
-        no_extras = "cls._wire_names.issuperset(data)"
-        if certain:
-            no_extras = f"len(data) == {certain} or {no_extras}"
-        decode_lines.append(wrap.assignment(
-            f"decoded.{model.extra_name}", wrap.Chain(("{}", no_extras, extras), ("if", "else")),
-            8))
-        if nullable_wires:
-            # None of them sent as null (each has a value or is left out): no call. Several
-            # tests are parenthesized together, which black keeps: split, they are a chain of
-            # `and` of their own rather than one mixed with the conditional's `if` and `else`.
-            no_nulls: wrap.Group | str = null_tests[0]
-            if len(null_tests) > 1:
-                no_nulls = wrap.parenthesized("", wrap.Chain(
-                    tuple(null_tests), ("and",) * (len(null_tests) - 1)))
-            decode_lines.append(wrap.assignment(f"decoded.{NULLS_FIELD}", wrap.Chain((
-                "_rt.NO_NULLS", no_nulls, wrap.call(
-                    "_rt.null_keys", "data", wrap.display("", "(", tuple(nullable_wires), ")"))),
-                ("if", "else")), 8))
+        # Which properties `data` has, told by counting rather than by looking at its keys:
+        # the `certain` ones and the others received as a value (not None). When that is
+        # `len(data)` (the usual case), `data` has no property the schema does not list and
+        # none sent as null: one comparison tells both. Otherwise the nullable properties
+        # received as null are collected and counted too, and when that is still not
+        # `len(data)` `_rt.extras` looks at the keys (a null for a property that is not
+        # nullable is counted nowhere: it sends the object there, which finds nothing to keep).
+        listed = str(certain)
+        if received:
+            decode_lines.insert(0, f"_listed = {certain}")
+            listed = "_listed"
+        if not null_tests:
+            decode_lines.append(wrap.assignment(f"decoded.{model.extra_name}", wrap.Chain(
+                ("{}", f"len(data) == {listed}", extras), ("if", "else")), 8))
+        else:
+            decode_lines += [
+                f"if len(data) == {listed}:",
+                f"    decoded.{NULLS_FIELD} = _rt.NO_NULLS",
+                f"    decoded.{model.extra_name} = {{}}",
+                "else:",
+                "    _nulls = _rt.NO_NULLS",
+            ]
+            for test, wire in zip(null_tests, nullable_wires):
+                decode_lines += ["    " + test, f"        _nulls = _nulls | {{{wire}}}"]
+            decode_lines += [
+                f"    decoded.{NULLS_FIELD} = _nulls",
+                "    " + wrap.assignment(f"decoded.{model.extra_name}", wrap.Chain(
+                    ("{}", f"len(data) == {listed} + len(_nulls)", extras), ("if", "else")), 12),
+            ]
         extra_encode = f"self.{model.extra_name}"
         if not types.is_identity(model.extra_type):
             extra_encode = (f"{{_k: {types.encode(model.extra_type, '_x')} for _k, _x in "
@@ -267,6 +285,8 @@ class ViewBuilder:
             encode_lines=tuple(encode_lines),
             accepts=wrap.and_chain("return ", checks, 8)[len("return "):],
             keeps_nulls=bool(nullable_wires),
+            decoder=wrap.assignment(types.decoder(ir.RefType(model.name)),
+                                    f"{identifier(model.name)}.from_dict", 0),
         )
 
     def _admits_null(self, t: ir.TypeRef, seen: frozenset[str] = frozenset()) -> bool:
