@@ -459,3 +459,55 @@ def test_surface_text_is_what_json_writes(monkeypatch: pytest.MonkeyPatch) -> No
     for _ in range(3000):
         value = _random_json(generator)
         assert surface_text(value) == dumps(value), value  # type: ignore[arg-type]
+
+
+def _spec_with_findings(tmp_path: Path, schema_errors: int, keyword_errors: int) -> Path:
+    """A 3.0 spec that fails the OpenAPI schema `schema_errors` times (a bad `type`) and the
+    validator's own checks `keyword_errors` times (a path parameter that is not declared)."""
+    import json
+
+    schemas = {f"Bad{i}": {"type": "object", "properties": {"x": {"type": 5}}}
+               for i in range(schema_errors)}
+    paths = {f"/things{i}/{{id}}": {"get": {"operationId": f"get{i}", "responses": {
+        "200": {"description": "ok"}}}} for i in range(keyword_errors)}
+    document = {"openapi": "3.0.3", "info": {"title": "Findings", "version": "1"},
+                "paths": paths, "components": {"schemas": schemas}}
+    path = tmp_path / f"findings-{schema_errors}-{keyword_errors}.json"
+    path.write_text(json.dumps(document))
+    return path
+
+
+@pytest.mark.parametrize(("schema_errors", "keyword_errors"),
+                         [(0, 0), (3, 0), (0, 3), (3, 3), (49, 3), (50, 0), (60, 5), (0, 60)])
+def test_validation_in_two_passes_reports_what_one_pass_reports(
+        tmp_path: Path, schema_errors: int, keyword_errors: int) -> None:
+    """The worker runs the validator's second pass in a forked process: the same findings, in
+    the same order, the limit of 50 and its warning included."""
+    from generator import validate
+    from generator.loader import load_document
+    from generator.resolver import resolve_refs
+
+    specs = [_spec_with_findings(tmp_path, schema_errors, keyword_errors)]
+    if schema_errors == keyword_errors == 3:
+        specs += [*VALIDATED, CORPUS / "large" / "spotify-fixed-spotify-open-api.yml"]
+    for spec in specs:
+        results = []
+        for split in (False, True):
+            reporter = Reporter()
+            try:
+                resolved = resolve_refs(load_document(spec, spec.name), reporter)
+            except (GenerationFailed, ValueError):
+                break
+            family = validate.check_version(resolved, reporter)
+            if family is None:
+                break
+            validate.validate(resolved, family, reporter, split=split)
+            results.append(reporter.diagnostics)
+        else:
+            assert results[0] == results[1], spec
+            if spec.name.startswith("findings-"):
+                findings = [d for d in results[0] if "not valid OpenAPI" in d.message]
+                assert (len(findings) > 0) == (schema_errors + keyword_errors > 0)
+                capped = any("more than 50" in d.message for d in results[0])
+                if schema_errors + keyword_errors > 50:  # each bad spot gives one finding or more
+                    assert capped
