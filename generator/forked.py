@@ -13,6 +13,14 @@ from typing import Callable, TypeVar
 T = TypeVar("T")
 
 
+def cores() -> int:
+    """The cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def start_in_fork(work: Callable[[], T]) -> Callable[[], T | None]:
     """Run `work` in a forked process; the function returned waits for its result, or None
     when the process failed (the caller then does the work itself, where its error shows).

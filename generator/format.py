@@ -21,6 +21,7 @@ from typing import Any
 
 from .cache import cache_dir, read_pack, store, write_pack
 from .diagnostics import Diagnostic, GenerationFailed, Severity
+from .forked import cores
 from .freshness import black_version
 from .layout import UNIT_BREAK, Unit, normalized_units
 
@@ -201,10 +202,7 @@ def available_workers() -> int:
     configured = os.environ.get("CLIENTGEN_FORMAT_WORKERS", "")
     if configured.isdigit():
         return max(1, int(configured))
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+    return cores()
 
 
 def _format_batch(batch: list[tuple[str, str, str]]) -> list[tuple[str, str | GenerationFailed]]:

@@ -32,7 +32,7 @@ from .writer import MANIFEST
 def installed_version(distribution: str) -> str:
     """The installed version of a distribution whose top-level package has its name, from the
     name of the `.dist-info` folder beside that package; `importlib.metadata` where there is
-    not exactly one. (Importing `importlib.metadata` took 60-70 ms here on a busy machine:
+    not exactly one. (Importing `importlib.metadata` took 60-73 ms here on a busy machine:
     more than rendering a small spec.)"""
     spec = importlib.util.find_spec(distribution)  # finds the package without importing it
     locations = spec.submodule_search_locations if spec is not None else None

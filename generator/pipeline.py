@@ -138,18 +138,18 @@ def _render_and_format(api: ir.Api, other_core_busy: bool = False
     so it is when the other core is busy."""
     size = len(api.declarations) + len(api.operations)
     first, *others = RENDER_PARTS
-    if (size >= PARALLEL_RENDER_SIZE and available_workers() > 1 and hasattr(os, "fork")
-            and not other_core_busy
-            and not has_packs(api.package, (("models.py", "models"), ("client.py", "client")))):
-        receive = start_in_fork(lambda: _format_part(api, first, 1))
-        done = {part: _format_part(api, part, 1) for part in others}
-        surface = surface_text(build_surface(api))
+    two_processes = (
+        size >= PARALLEL_RENDER_SIZE and available_workers() > 1 and hasattr(os, "fork")
+        and not other_core_busy
+        and not has_packs(api.package, (("models.py", "models"), ("client.py", "client"))))
+    receive = start_in_fork(lambda: _format_part(api, first, 1)) if two_processes else None
+    workers = 1 if two_processes or other_core_busy else None
+    done = {part: _format_part(api, part, workers)
+            for part in (others if receive is not None else RENDER_PARTS)}
+    surface = surface_text(build_surface(api))
+    if receive is not None:
         formatted = receive()
         done[first] = formatted if formatted is not None else _format_part(api, first, 1)
-    else:
-        workers = 1 if other_core_busy else None
-        done = {part: _format_part(api, part, workers) for part in RENDER_PARTS}
-        surface = surface_text(build_surface(api))
     files: dict[str, str] = {}
     for part in RENDER_PARTS:
         for path, text in done[part].items():

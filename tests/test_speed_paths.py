@@ -377,14 +377,14 @@ def test_validation_alongside_reports_what_validation_in_line_reports(
         return list(reporter.diagnostics), None
 
     findings = 0
-    monkeypatch.setattr(validate, "_cores", lambda: 2)
+    monkeypatch.setattr(validate, "cores", lambda: 2)
     worker = validate.ValidationWorker.start()
     assert worker is not None
     try:
         for spec in VALIDATED:
-            monkeypatch.setattr(validate, "_cores", lambda: 1)
+            monkeypatch.setattr(validate, "cores", lambda: 1)
             in_line = outcome(spec)
-            monkeypatch.setattr(validate, "_cores", lambda: 2)
+            monkeypatch.setattr(validate, "cores", lambda: 2)
             assert outcome(spec) == in_line, spec
             # the worker `clientgen generate` starts early: one process for every spec in turn
             assert outcome(spec, worker) == in_line, spec
@@ -404,10 +404,10 @@ def test_validation_worker_that_fails_leaves_validation_to_this_process(
     from generator import validate
 
     spec = CORPUS / "edge" / "dcg-nullable.yaml"  # one finding of the validator
-    monkeypatch.setattr(validate, "_cores", lambda: 1)
+    monkeypatch.setattr(validate, "cores", lambda: 1)
     in_line = Reporter()
     pipeline.build_ir(spec, "pkg", in_line, pipeline.Options())
-    monkeypatch.setattr(validate, "_cores", lambda: 2)
+    monkeypatch.setattr(validate, "cores", lambda: 2)
     worker = validate.ValidationWorker.start()
     assert worker is not None
     os.kill(worker._pid, signal.SIGKILL)
