@@ -1,5 +1,6 @@
 """The user's cache folder for work that is the same from run to run: black's output for a unit
-of code (`format`), the parsed pieces of a large YAML spec (`yamlchunks`).
+of code and each file's formatted declarations (`format`), the parsed pieces of a large YAML
+spec (`yamlchunks`), the views of each package's declarations and operations (`render.memo`).
 
 Entries are written atomically and read optimistically: a cache that cannot be read or written
 costs time, never correctness.
@@ -7,6 +8,7 @@ costs time, never correctness.
 
 from __future__ import annotations
 
+import hashlib
 import marshal
 import os
 import tempfile
@@ -21,6 +23,15 @@ def cache_dir() -> Path | None:
         return Path(configured) if configured else None
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "clientgen"
+
+
+def pack_path(kind: str, name: str) -> Path | None:
+    """Where the pack of `kind` for `name` (a package's file or part) is kept; None without a
+    cache."""
+    cache = cache_dir()
+    if cache is None:
+        return None
+    return cache / kind / hashlib.sha256(name.encode()).hexdigest()
 
 
 def store(entry: Path, content: str | bytes) -> None:

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .cache import cache_dir, read_pack, store, write_pack
+from .cache import cache_dir, pack_path, read_pack, store, write_pack
+from .collector import collecting
 from .diagnostics import Diagnostic, GenerationFailed, Severity
 from .forked import cores
 from .freshness import black_version
@@ -68,7 +69,7 @@ def format_files(files: dict[str, str], package: str,
         if not path.endswith(".py") or path in verbatim:
             formatted[path] = text
             continue
-        pack_path = pack_paths[path] = (_pack_path(cache, package, path, part)
+        pack_path = pack_paths[path] = (_pack_path(package, path, part)
                                         if UNIT_BREAK in text else None)
         plan = _plan_declarations(text.split(UNIT_BREAK), read_pack(pack_path, _PACK_FORMAT),
                                   jobs, f"{package}/{path}")
@@ -147,19 +148,9 @@ def _plan_declarations(pieces: list[str], pack: dict[str, str],
     return plan
 
 
-def has_packs(package: str, paths: tuple[tuple[str, str], ...]) -> bool:
-    """Whether earlier runs left packs of formatted declarations for these (file, part) of
-    `package` (then formatting is mostly reading them, and not worth other processes)."""
-    packs = [_pack_path(cache_dir(), package, path, part) for path, part in paths]
-    return all(pack is not None and pack.is_file() for pack in packs)
-
-
-def _pack_path(cache: Path | None, package: str, path: str, part: str) -> Path | None:
+def _pack_path(package: str, path: str, part: str) -> Path | None:
     """A pack per file and render part: parts of one file format in different processes."""
-    if cache is None:
-        return None
-    name = f"{package}/{path}#{part}"
-    return cache / "declarations" / hashlib.sha256(name.encode()).hexdigest()
+    return pack_path("declarations", f"{package}/{path}#{part}")
 
 
 # A class member is formatted inside a stand-in class, a statement of a method inside a
@@ -246,7 +237,8 @@ def format_source(text: str, name: str) -> str:
 
     format_once, mode = _black()
     try:
-        return str(format_once(text, mode=mode))
+        with collecting():
+            return str(format_once(text, mode=mode))
     except InvalidInput as exc:
         raise GenerationFailed([Diagnostic(
             Severity.ERROR, name, "",

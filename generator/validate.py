@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterator
 
+from . import collector
 from .diagnostics import Diagnostic, Reporter, pointer_join
 from .forked import cores, start_in_fork
 from .resolver import ResolvedSpec
@@ -208,7 +209,8 @@ def _read_frame(stream: BinaryIO) -> bytes | None:
 def validate(spec: ResolvedSpec, family: str, reporter: Reporter, split: bool = False) -> None:
     """Report the validator's findings as located warnings (at most `_MAX_FINDINGS`). With
     `split`, its two passes run on two cores: see `_findings`."""
-    findings, stop = _findings(spec, family, split)
+    with collector.collecting():
+        findings, stop = _findings(spec, family, split)
     name = spec.root.display_name
     reported: set[str] = set()
     for count, finding in enumerate(findings, start=1):

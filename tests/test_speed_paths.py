@@ -332,7 +332,8 @@ def test_declarations_from_the_pack_give_the_same_bytes(
     expected = fmt.format_files(raw, "pkg")
     monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(tmp_path))
     assert fmt.format_files(raw, "pkg") == expected  # packs written
-    assert fmt.has_packs("pkg", (("models.py", ""), ("client.py", "")))
+    assert all(path is not None and path.is_file() for path in (
+        fmt._pack_path("pkg", "models.py", ""), fmt._pack_path("pkg", "client.py", "")))
     planned: dict[str, int] = {}
     plan = fmt._plan_declarations
 

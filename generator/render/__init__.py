@@ -1,16 +1,20 @@
 """Stage 5: render the IR into the files of one Python package, as `{relative path: text}`.
 
-A pure function of the IR: it reads no spec and touches no disk.
+A pure function of the IR: it reads no spec and writes no output (only the templates are read,
+and their compiled form kept in the user's cache, see `_compiled_templates`).
 """
 
 from __future__ import annotations
 
 import functools
+import os
 from pathlib import Path
 
 import jinja2
+import jinja2.bccache
 
 from .. import ir
+from ..cache import cache_dir
 from ..layout import UNIT_BREAK
 from ..build import RUNTIME_NAMES
 from .pysyntax import docstring, markdown_text, string
@@ -34,10 +38,35 @@ def templates_dir() -> Path:
     return Path(str(files("generator") / "templates"))
 
 
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Jinja's compiled templates, kept in the cache folder (compiling them took 31 ms a run);
+    an entry is used only for the same template text and Jinja and Python versions (Jinja
+    checks), and a cache that cannot be read or written costs time, never correctness."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError, TypeError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            os.makedirs(self.directory, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def _compiled_templates() -> jinja2.BytecodeCache | None:
+    cache = cache_dir()
+    return _CompiledTemplates(str(cache / "templates")) if cache is not None else None
+
+
 @functools.cache
 def _environment() -> jinja2.Environment:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
+        bytecode_cache=_compiled_templates(),
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # the output is Python; spec text is escaped by `pysyntax`
         trim_blocks=True,
@@ -75,9 +104,10 @@ FILE_ORDER = ("__init__.py", "models.py", "client.py", "errors.py", "_runtime.py
               "README.md")
 
 
-def render_part(api: ir.Api, part: str) -> dict[str, str]:
-    """The files of one of `RENDER_PARTS`."""
-    views = ViewBuilder(api)
+def render_part(api: ir.Api, part: str, views: ViewBuilder | None = None) -> dict[str, str]:
+    """The files of one of `RENDER_PARTS`, from `views` when given (with an earlier run's
+    views, see `ViewBuilder`)."""
+    views = views or ViewBuilder(api)
     title_doc = docstring(api.title)
     model_names = [d.name for d in api.declarations]
     if part in ("models", "models-rest"):

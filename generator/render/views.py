@@ -8,10 +8,11 @@ from the IR, where `generator.naming` made them valid.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Callable, Mapping, Sequence, TypeVar
 
 from .. import ir
 from . import wrap
+from .memo import RecordingDeclarations, ViewMemo
 from .pysyntax import comment, docstring, identifier, literal, markdown_text, string
 from .types import TypeRenderer
 
@@ -110,12 +111,27 @@ def _doc_lines(*parts: str) -> str:
     return docstring("\n\n".join(p.strip() for p in parts if p and p.strip()))
 
 
+View = TypeVar("View")
+
+
 class ViewBuilder:
-    def __init__(self, api: ir.Api) -> None:
+    """The views of one package. Given an earlier run's `memo` entries (see `render.memo`), the
+    views of unchanged declarations and operations come from there; `memo.used` is then what
+    the next run needs."""
+
+    def __init__(self, api: ir.Api, memo: Mapping[str, Any] | None = None) -> None:
         self.api = api
-        self._declarations = {d.name: d for d in api.declarations}
+        self._declarations = RecordingDeclarations((d.name, d) for d in api.declarations)
         self._models = TypeRenderer(self._declarations.__getitem__)
         self._client = TypeRenderer(self._declarations.__getitem__, "_m.")
+        self.memo = (ViewMemo(memo, self._declarations, _NESTED_VIEWS) if memo is not None
+                     else None)
+
+    def _view(self, kind: str, node: ir.Declaration | ir.Operation, build: Callable[[], View],
+              view_type: type, many: bool = False) -> View:
+        if self.memo is None:
+            return build()
+        return self.memo.view(kind, node, build, view_type, many)
 
     # ---------------------------------------------------------------------------- models
 
@@ -127,11 +143,14 @@ class ViewBuilder:
             self._models.restart_names()
             match declaration:
                 case ir.Enum():
-                    enums.append(self._enum(declaration))
+                    enums.append(self._view("enum", declaration,
+                                            lambda: self._enum(declaration), EnumView))
                 case ir.Model():
-                    models.append(self._model(declaration))
+                    models.append(self._view("model", declaration,
+                                             lambda: self._model(declaration), ModelView))
                 case ir.Alias():
-                    aliases.append(self._alias(declaration))
+                    aliases.append(self._view("alias", declaration,
+                                              lambda: self._alias(declaration), AliasView))
         return enums, models, aliases
 
     def _enum(self, enum: ir.Enum) -> EnumView:
@@ -307,7 +326,8 @@ class ViewBuilder:
     # ------------------------------------------------------------------------ operations
 
     def endpoints(self) -> list[EndpointView]:
-        return [self._endpoint(op) for op in self.api.operations]
+        return [self._view("endpoint", op, lambda: self._endpoint(op), EndpointView)
+                for op in self.api.operations]
 
     def _constant(self, op: ir.Operation) -> str:
         return "_" + op.name.upper()
@@ -396,7 +416,8 @@ class ViewBuilder:
         raise AssertionError(response.kind)
 
     def operations(self) -> list[OperationView]:
-        return [self._operation(op) for op in self.api.operations]
+        return [self._view("operation", op, lambda: self._operation(op), OperationView)
+                for op in self.api.operations]
 
     def _operation(self, op: ir.Operation) -> OperationView:
         types = self._client
@@ -529,28 +550,34 @@ class ViewBuilder:
         return next(f.name for f in item_model.fields if f.wire_name == op.pagination.item_key_field)
 
     def pages(self) -> list[PageView]:
-        views = []
+        views: list[PageView] = []
         for op in self.api.operations:
-            if op.page_classes is None or op.pagination is None:
-                continue
-            self._client.restart_names()
-            model = self._page_model(op)
-            attribute = {f.wire_name: f.name for f in model.fields}
-            item = self._page_item_annotation(op)
-            paging = wrap.statement("_paging = ", _paging_expression(
-                op.pagination, attribute, self._item_key(op)), 4)[len("_paging = "):]
-            has_request_id = "request_id" in attribute.values()
-            for name, mixin, how in (
-                (op.page_classes[0], f"_rt.SyncPage[{item}]", "`for item in page`"),
-                (op.page_classes[1], f"_rt.AsyncPage[{item}]", "`async for item in page`"),
-            ):
-                doc = (f"A page of `{op.name}`: the fields of `{model.name}`, `has_next_page()`, "
-                       f"`next_page()`, `iter_pages()`, and {how} over every item of every page.")
-                base = f"_m.{identifier(model.name)}"
-                header = wrap.statement("class ", wrap.call(identifier(name), base, mixin), 0,
-                                        ":")
-                views.append(PageView(header, identifier(name), base, mixin,
-                                      docstring(doc), paging, not has_request_id))
+            if op.page_classes is not None and op.pagination is not None:
+                views += self._view("pages", op, lambda: self._pages(op), PageView, many=True)
+        return views
+
+    def _pages(self, op: ir.Operation) -> list[PageView]:
+        """The sync and async page classes of a paginated operation."""
+        assert op.page_classes is not None and op.pagination is not None
+        views = []
+        self._client.restart_names()
+        model = self._page_model(op)
+        attribute = {f.wire_name: f.name for f in model.fields}
+        item = self._page_item_annotation(op)
+        paging = wrap.statement("_paging = ", _paging_expression(
+            op.pagination, attribute, self._item_key(op)), 4)[len("_paging = "):]
+        has_request_id = "request_id" in attribute.values()
+        for name, mixin, how in (
+            (op.page_classes[0], f"_rt.SyncPage[{item}]", "`for item in page`"),
+            (op.page_classes[1], f"_rt.AsyncPage[{item}]", "`async for item in page`"),
+        ):
+            doc = (f"A page of `{op.name}`: the fields of `{model.name}`, `has_next_page()`, "
+                   f"`next_page()`, `iter_pages()`, and {how} over every item of every page.")
+            base = f"_m.{identifier(model.name)}"
+            header = wrap.statement("class ", wrap.call(identifier(name), base, mixin), 0,
+                                    ":")
+            views.append(PageView(header, identifier(name), base, mixin,
+                                  docstring(doc), paging, not has_request_id))
         return views
 
     def _path_argument(self, op: ir.Operation) -> wrap.Chain | str:
@@ -700,3 +727,10 @@ def types_decoder(types: TypeRenderer, t: ir.TypeRef | None) -> str:
     if isinstance(ir.strip_nullable(t), ir.UnionType):  # the union decoders return Any
         return f"lambda data: _t.cast({string(types.annotation(t))}, {types.decode(t, 'data')})"
     return f"lambda data: {types.decode(t, 'data')}"
+
+
+# The views that hold other views (for `render.memo`): view class -> (attribute, item class).
+_NESTED_VIEWS: dict[type, tuple[str, type]] = {
+    ModelView: ("fields", FieldView),
+    EnumView: ("members", EnumMemberView),
+}

@@ -1,0 +1,130 @@
+"""Views from an earlier run: a regeneration builds only the views of what changed.
+
+A view (`views.ModelView`, `views.OperationView`, …) is a pure function of its IR node and of
+the declarations that building it looked up by name (a field's type is a model or an enum, an
+alias's target, a page's item model). The memo keeps each view under the digest of its node,
+with the names and digests of those declarations; a view is reused only when its node and every
+declaration it looked up are the same as when it was built. Building a view anew records what
+it looks up (`RecordingDeclarations`).
+
+The memo holds plain data (`marshal`-able tuples): the pipeline reads and writes it as a cache
+pack whose format names the generator's sources and templates (`freshness.generator_fingerprint`),
+so a view is never reused across versions of the code that built it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import fields
+from typing import Any, Callable, Iterable, Mapping, TypeVar
+
+from .. import ir
+
+View = TypeVar("View")
+# view class -> (its attribute that holds other views, their class)
+Nesting = Mapping[type, tuple[str, type]]
+
+
+def node_digest(node: object) -> str:
+    """A digest of an IR node. The IR is frozen dataclasses of strings, numbers, enums and
+    tuples (and a default's JSON data), whose `repr` spells every value: equal digests, equal
+    nodes."""
+    return hashlib.blake2b(repr(node).encode("utf-8", "surrogatepass"),
+                           digest_size=16).hexdigest()
+
+
+class RecordingDeclarations(dict[str, ir.Declaration]):
+    """The package's declarations by name, noting every name looked up while `recording` is
+    a list (a name that is not there is noted too: its absence is a fact the view relies on)."""
+
+    recording: list[str] | None = None
+
+    def __getitem__(self, name: str) -> ir.Declaration:
+        if self.recording is not None:
+            self.recording.append(name)
+        return dict.__getitem__(self, name)
+
+    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+        if self.recording is not None:
+            self.recording.append(name)
+        return dict.get(self, name, default)
+
+
+class ViewMemo:
+    """Views by node, reused when nothing they depend on changed. `entries` are an earlier
+    run's (`used` after this run: the entries of every view this run built or reused, what the
+    next run needs)."""
+
+    def __init__(self, entries: Mapping[str, Any], declarations: RecordingDeclarations,
+                 nesting: Nesting) -> None:
+        self._entries = entries
+        self._declarations = declarations
+        self._nesting = nesting
+        self._digests: dict[str, str] = {}  # by declaration name
+        self._operation_digests: dict[str, str] = {}  # by operation name (unique)
+        self.used: dict[str, Any] = {}
+        self.reused = 0
+
+    def _declaration_digest(self, name: str) -> str:
+        digest = self._digests.get(name)
+        if digest is None:
+            declaration = dict.get(self._declarations, name)
+            digest = self._digests[name] = ("" if declaration is None
+                                             else node_digest(declaration))
+        return digest
+
+    def _operation_digest(self, operation: ir.Operation) -> str:
+        digest = self._operation_digests.get(operation.name)
+        if digest is None:
+            digest = self._operation_digests[operation.name] = node_digest(operation)
+        return digest
+
+    def view(self, kind: str, node: ir.Declaration | ir.Operation,
+             build: Callable[[], View], view_type: type, many: bool = False) -> View:
+        """`build()`, or the view an earlier run built for the same node and lookups. `kind`
+        tells apart the views of one node (an operation's endpoint, method and pages); with
+        `many`, `build` returns a list of views of `view_type`."""
+        key = kind + ":" + (self._operation_digest(node) if isinstance(node, ir.Operation)
+                            else self._declaration_digest(node.name))
+        entry = self._entries.get(key)
+        if entry is not None:
+            names, digests, data = entry
+            if all(self._declaration_digest(name) == digest
+                   for name, digest in zip(names, digests)):
+                self.used[key] = entry
+                self.reused += 1
+                if many:
+                    return [self._from_data(view_type, item) for item in data]  # type: ignore
+                return self._from_data(view_type, data)  # type: ignore[no-any-return]
+        recording = self._declarations.recording = []
+        try:
+            view = build()
+        finally:
+            self._declarations.recording = None
+        names = tuple(dict.fromkeys(recording))
+        data = (tuple(map(self._to_data, view)) if many  # type: ignore[call-overload]
+                else self._to_data(view))
+        self.used[key] = (names, tuple(map(self._declaration_digest, names)), data)
+        return view
+
+    def _to_data(self, view: Any) -> tuple[Any, ...]:
+        nested = self._nesting.get(type(view))
+        values = []
+        for field in fields(view):
+            value = getattr(view, field.name)
+            if nested is not None and field.name == nested[0]:
+                value = tuple(_plain(item) for item in value)
+            values.append(value)
+        return tuple(values)
+
+    def _from_data(self, view_type: type, data: Iterable[Any]) -> Any:
+        values = list(data)
+        nested = self._nesting.get(view_type)
+        if nested is not None:
+            position = [f.name for f in fields(view_type)].index(nested[0])
+            values[position] = tuple(nested[1](*item) for item in values[position])
+        return view_type(*values)
+
+
+def _plain(view: Any) -> tuple[Any, ...]:
+    return tuple(getattr(view, field.name) for field in fields(view))
