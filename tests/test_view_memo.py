@@ -186,3 +186,12 @@ def test_compiled_templates_are_reused_and_an_unusable_cache_is_no_error(tmp_pat
     assert render(_CompiledTemplates(str(tmp_path / "templates"))) == expected
     (tmp_path / "a-file").write_text("")
     assert render(_CompiledTemplates(str(tmp_path / "a-file" / "templates"))) == expected
+
+
+def test_an_entry_of_another_shape_is_built_anew() -> None:
+    api = _api(ROOT / "specs" / "krea.yaml")
+    expected, memo, _ = _render(api, None)
+    damaged = {key: (entry[0] + ("Extra",), entry[1], entry[2]) if number % 2 else ("x",)
+               for number, (key, entry) in enumerate(memo.items())}
+    files, _, reused = _render(api, damaged)
+    assert files == expected and reused == 0

@@ -88,14 +88,17 @@ class ViewMemo:
                             else self._declaration_digest(node.name))
         entry = self._entries.get(key)
         if entry is not None:
-            names, digests, data = entry
-            if all(self._declaration_digest(name) == digest
-                   for name, digest in zip(names, digests)):
-                self.used[key] = entry
-                self.reused += 1
-                if many:
-                    return [self._from_data(view_type, item) for item in data]  # type: ignore
-                return self._from_data(view_type, data)  # type: ignore[no-any-return]
+            try:
+                names, digests, data = entry
+                if all(self._declaration_digest(name) == digest
+                       for name, digest in zip(names, digests, strict=True)):
+                    view = ([self._from_data(view_type, item) for item in data] if many
+                            else self._from_data(view_type, data))
+                    self.used[key] = entry
+                    self.reused += 1
+                    return view  # type: ignore[no-any-return]
+            except (TypeError, ValueError):  # not an entry this code wrote: built anew
+                pass
         recording = self._declarations.recording = []
         try:
             view = build()
