@@ -23,8 +23,8 @@ from .loader import load_document
 from .merge import merge_documents
 from .overlay import apply_overlays
 from .naming import snake_case
-from .render import (FILE_ORDER, RENDER_PARTS, SPEC_INDEPENDENT_FILES, ViewBuilder, header_line,
-                     render_part)
+from .render import FILE_ORDER, RENDER_PARTS, SPEC_INDEPENDENT_FILES, header_line, render_part
+from .render.views import ViewBuilder
 from .resolver import resolve_refs
 from .surface import SURFACE_FILE, build_surface, surface_text
 from .validate import VALIDATE_LIMIT, ValidationWorker, check_version, validate_alongside

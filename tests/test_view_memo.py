@@ -14,8 +14,8 @@ import pytest
 
 from generator import collector, ir, pipeline
 from generator.diagnostics import Reporter
-from generator.render import RENDER_PARTS, ViewBuilder, render_part
-from generator.render import _CompiledTemplates, templates_dir
+from generator.render import RENDER_PARTS, _CompiledTemplates, render_part, templates_dir
+from generator.render.views import ViewBuilder
 from generator.render.memo import node_digest
 
 ROOT = Path(__file__).resolve().parents[1]

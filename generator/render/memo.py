@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import fields
-from typing import Any, Callable, Iterable, Mapping, TypeVar
+from typing import Any, Callable, Iterable, Mapping, TypeVar, cast
 
 from .. import ir
 
@@ -44,7 +44,7 @@ class RecordingDeclarations(dict[str, ir.Declaration]):
             self.recording.append(name)
         return dict.__getitem__(self, name)
 
-    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, name: str, default: Any = None) -> Any:
         if self.recording is not None:
             self.recording.append(name)
         return dict.get(self, name, default)
@@ -92,11 +92,11 @@ class ViewMemo:
                 names, digests, data = entry
                 if all(self._declaration_digest(name) == digest
                        for name, digest in zip(names, digests, strict=True)):
-                    view = ([self._from_data(view_type, item) for item in data] if many
-                            else self._from_data(view_type, data))
+                    kept: Any = ([self._from_data(view_type, item) for item in data] if many
+                                 else self._from_data(view_type, data))
                     self.used[key] = entry
                     self.reused += 1
-                    return view  # type: ignore[no-any-return]
+                    return cast(View, kept)
             except (TypeError, ValueError):  # not an entry this code wrote: built anew
                 pass
         recording = self._declarations.recording = []
