@@ -53,8 +53,8 @@ def format_files(files: dict[str, str], package: str,
                  verbatim: frozenset[str] = frozenset(), workers: int | None = None,
                  part: str = "") -> dict[str, str]:
     """Every `.py` file as black formats it. A file is cut into declarations where the renderer
-    marked them (`UNIT_BREAK`); a declaration formatted before is taken whole from the file's
-    cache pack. The others go through units (`generator.layout`): the units the renderer already
+    marked them (`UNIT_BREAK`; a file without marks is one declaration); a declaration
+    formatted before is taken whole from the file's cache pack. The others go through units (`generator.layout`): the units the renderer already
     laid out as black would are kept; the others are formatted one by one through the cache, on
     every core when there are many. The bytes are the same whichever path a unit takes, pack,
     cache or black, one process or several. The files named in `verbatim` are rendered from a
@@ -69,8 +69,7 @@ def format_files(files: dict[str, str], package: str,
         if not path.endswith(".py") or path in verbatim:
             formatted[path] = text
             continue
-        pack_path = pack_paths[path] = (_pack_path(package, path, part)
-                                        if UNIT_BREAK in text else None)
+        pack_path = pack_paths[path] = _pack_path(package, path, part)
         plan = _plan_declarations(text.split(UNIT_BREAK), read_pack(pack_path, _PACK_FORMAT),
                                   jobs, f"{package}/{path}")
         if plan is None:  # text the unit scanner does not understand: the file as one piece

@@ -110,6 +110,8 @@ def _escape_char(char: str) -> str:
 def comment(text: str) -> str:
     """One line of text safe after `# `."""
     flat = " ".join(text.split())
+    if flat.isascii() and flat.isprintable():  # as is: the usual case, told in one pass
+        return flat
     return "".join(c if c.isprintable() and (c.isascii() or not _is_unsafe_unicode(c))
                    else _escape_char(c) for c in flat)
 
