@@ -4,6 +4,7 @@ serial formatting, the freshness stamp vs a full check, the YAML line scan vs co
 from __future__ import annotations
 
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -512,3 +513,19 @@ def test_validation_in_two_passes_reports_what_one_pass_reports(
                 capped = any("more than 50" in d.message for d in results[0])
                 if schema_errors + keyword_errors > 50:  # each bad spot gives one finding or more
                     assert capped
+
+
+# what yamlchunks.has_anchor replaces
+_ANCHOR = re.compile(r"(?:^|[:\-\[{,?])[ \t]*&[^ \t\n]", re.MULTILINE)
+
+
+def test_has_anchor_finds_what_the_regex_finds() -> None:
+    texts = ["&a", " &a", "\t&a", "&", "& a", "&\n", "a: &x 1", "a:&x", "- &x", "[&x]", "{a: &x}",
+             "? &x", "a &x", "a\n  &x", "url: a&b", "a: 'R&D'", "x,&y", "a\r&b", "\n&"]
+    rng = random.Random(3)
+    texts += ["".join(rng.choice("ab &:-[{,?\t\n\r#") for _ in range(rng.randint(0, 12)))
+              for _ in range(20_000)]
+    texts += [p.read_text(encoding="utf-8", errors="surrogateescape")
+              for p in [*SPECS, *sorted(CORPUS.glob("*/*.y*ml"))]]
+    for text in texts:
+        assert yamlchunks.has_anchor(text) == bool(_ANCHOR.search(text)), repr(text[:80])
