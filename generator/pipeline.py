@@ -161,8 +161,8 @@ def _render_and_format(api: ir.Api, other_core_busy: bool = False
 
 
 def _format_part(api: ir.Api, part: str, workers: int | None) -> dict[str, str]:
-    """One part rendered, with the views of an earlier run's (its pack of views, rewritten
-    when this run built any), and formatted."""
+    """One part rendered and formatted. Its views come from the earlier run's where nothing
+    they depend on changed (a pack per part, rewritten when this run built any view)."""
     pack = pack_path("views", f"{api.package}#{part}")
     views = ViewBuilder(api, read_pack(pack, _views_format()) if pack is not None else None)
     rendered = render_part(api, part, views)
