@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from .diagnostics import Diagnostic, GenerationFailed, Severity, pointer_tokens
+from .yamldata import load_yaml
 
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -313,7 +314,7 @@ def _parse(text: str, is_json: bool, fail: Any) -> Any:
         except ValueError as exc:  # e.g. an integer longer than Python converts
             raise fail(f"invalid JSON value: {_value_problem(exc)}") from None
     try:
-        data = yaml.load(text, Loader=_SpecLoader)  # noqa: S506 - a safe loader subclass
+        data = load_yaml(text, _SpecLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
@@ -334,7 +335,7 @@ def _parse(text: str, is_json: bool, fail: Any) -> Any:
 
 
 def _parse_piece(text: str) -> Any:
-    return yaml.load(text, Loader=_SpecLoader)  # noqa: S506 - a safe loader subclass
+    return load_yaml(text, _SpecLoader)
 
 
 def _value_problem(exc: ValueError) -> str:
