@@ -92,10 +92,13 @@ def _finish(name: str, fallback: str, prefix: str) -> str:
     return name
 
 
+# Cached, as `_words`: the same property names recur thousands of times in a large spec.
+@functools.lru_cache(maxsize=65536)
 def class_name(text: str, fallback: str = "Model") -> str:
     return _finish(pascal_case(text), fallback, fallback)
 
 
+@functools.lru_cache(maxsize=65536)
 def attribute_name(text: str, fallback: str = "field") -> str:
     return _finish(snake_case(text), fallback, fallback + "_")
 
