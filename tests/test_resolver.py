@@ -16,7 +16,7 @@ import pytest
 from generator import ir
 from generator.build import build_api
 from generator.diagnostics import (
-    Diagnostic, GenerationFailed, Reporter, Severity, pointer_tokens,
+    Diagnostic, GenerationFailed, Reporter, Severity, pointer_join, pointer_tokens,
 )
 from generator.loader import Document, load_document
 from generator.resolver import ResolvedSpec, resolve_refs
@@ -700,3 +700,21 @@ def test_line_of(tmp_path: Path, name: str, text: str, pointer: str, line: int) 
 def test_line_of_a_string_that_is_not_a_pointer(tmp_path: Path) -> None:
     (tmp_path / SPEC).write_text(LINES_YAML, encoding="utf-8")
     assert load_document(tmp_path / SPEC).line_of("components/schemas") is None
+
+
+@pytest.mark.parametrize(("pointer", "tokens", "joined"), [
+    ("", (), ""),
+    ("", ("paths",), "/paths"),
+    ("/paths", ("/jobs/{id}", "get"), "/paths/~1jobs~1{id}/get"),
+    ("/a", ("~",), "/a/~0"),
+    ("/a", ("~1",), "/a/~01"),
+    ("/a", ("x/y~z",), "/a/x~1y~0z"),
+    ("/a", (0, 12), "/a/0/12"),
+    ("/a", ("",), "/a/"),
+    ("/a", ("é",), "/a/é"),
+])
+def test_pointer_join_escapes_as_rfc_6901_says(pointer: str, tokens: tuple[str | int, ...],
+                                                joined: str) -> None:
+    assert pointer_join(pointer, *tokens) == joined
+    assert pointer_tokens(joined) == [str(t) for t in pointer_tokens(pointer)] + [
+        str(t) for t in tokens]
