@@ -68,7 +68,7 @@ class JobListResponse:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
-        decoded.jobs = list(map(_decode_JobSummary, data["jobs"]))
+        decoded.jobs = [_decode_JobSummary(_v1) for _v1 in data["jobs"]]
         decoded.next_cursor = data["next_cursor"]
         decoded.request_id = data["request_id"]
         decoded.additional_properties = {} if len(data) == 3 else _rt.extras(data, cls._wire_names)
@@ -77,7 +77,7 @@ class JobListResponse:
     def to_dict(self) -> dict[str, _t.Any]:
         """Encode to the JSON object the API expects."""
         result: dict[str, _t.Any] = dict(self.additional_properties)
-        result["jobs"] = [_v1.to_dict() for _v1 in self.jobs]
+        result["jobs"] = [_v2.to_dict() for _v2 in self.jobs]
         result["next_cursor"] = self.next_cursor
         result["request_id"] = self.request_id
         return result

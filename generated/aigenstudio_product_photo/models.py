@@ -57,11 +57,11 @@ class ProductPhotoJobListResponse:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
         _listed = 2
-        decoded.jobs = list(map(_decode_ProductPhotoJobSummary, data["jobs"]))
-        if (_v2 := data.get("next_cursor")) is None:
+        decoded.jobs = [_decode_ProductPhotoJobSummary(_v1) for _v1 in data["jobs"]]
+        if (_v3 := data.get("next_cursor")) is None:
             decoded.next_cursor = None
         else:
-            decoded.next_cursor = _rt.parse_datetime(_v2)
+            decoded.next_cursor = _rt.parse_datetime(_v3)
             _listed += 1
         decoded.request_id = data["request_id"]
         if len(data) == _listed:
@@ -69,7 +69,7 @@ class ProductPhotoJobListResponse:
             decoded.additional_properties = {}
         else:
             _nulls = _rt.NO_NULLS
-            if _v2 is None and "next_cursor" in data:
+            if _v3 is None and "next_cursor" in data:
                 _nulls = _nulls | {"next_cursor"}
             decoded._explicit_nulls = _nulls
             decoded.additional_properties = (
@@ -80,7 +80,7 @@ class ProductPhotoJobListResponse:
     def to_dict(self) -> dict[str, _t.Any]:
         """Encode to the JSON object the API expects."""
         result: dict[str, _t.Any] = dict(self.additional_properties)
-        result["jobs"] = [_v1.to_dict() for _v1 in self.jobs]
+        result["jobs"] = [_v2.to_dict() for _v2 in self.jobs]
         if self.next_cursor is not None:
             result["next_cursor"] = (
                 None if self.next_cursor is None else _rt.format_datetime(self.next_cursor)

@@ -56,17 +56,17 @@ class GenerationJobList:
         if (_v1 := data.get("generations")) is None:
             decoded.generations = None
         else:
-            decoded.generations = list(map(_decode_GenerationJob, _v1))
+            decoded.generations = [_decode_GenerationJob(_v2) for _v2 in _v1]
             _listed += 1
-        if (_v3 := data.get("limit")) is not None:
+        if (_v4 := data.get("limit")) is not None:
             _listed += 1
-        decoded.limit = _v3
-        if (_v4 := data.get("offset")) is not None:
+        decoded.limit = _v4
+        if (_v5 := data.get("offset")) is not None:
             _listed += 1
-        decoded.offset = _v4
-        if (_v5 := data.get("total")) is not None:
+        decoded.offset = _v5
+        if (_v6 := data.get("total")) is not None:
             _listed += 1
-        decoded.total = _v5
+        decoded.total = _v6
         if len(data) == _listed:
             decoded._explicit_nulls = _rt.NO_NULLS
             decoded.additional_properties = {}
@@ -85,7 +85,7 @@ class GenerationJobList:
         result: dict[str, _t.Any] = dict(self.additional_properties)
         if self.generations is not None:
             result["generations"] = (
-                None if self.generations is None else [_v2.to_dict() for _v2 in self.generations]
+                None if self.generations is None else [_v3.to_dict() for _v3 in self.generations]
             )
         elif "generations" in self._explicit_nulls:
             result["generations"] = None

@@ -72,7 +72,7 @@ class HTTPValidationError:
         if (_v1 := data.get("detail")) is None:
             decoded.detail = None
         else:
-            decoded.detail = list(map(_decode_ValidationError, _v1))
+            decoded.detail = [_decode_ValidationError(_v2) for _v2 in _v1]
             _listed += 1
         decoded.additional_properties = (
             {} if len(data) == _listed else _rt.extras(data, cls._wire_names)
@@ -83,7 +83,7 @@ class HTTPValidationError:
         """Encode to the JSON object the API expects."""
         result: dict[str, _t.Any] = dict(self.additional_properties)
         if self.detail is not None:
-            result["detail"] = [_v2.to_dict() for _v2 in self.detail]
+            result["detail"] = [_v3.to_dict() for _v3 in self.detail]
         return result
 
     @classmethod
@@ -124,7 +124,7 @@ class JobListResponse:
         if (_v1 := data.get("jobs")) is None:
             decoded.jobs = None
         else:
-            decoded.jobs = list(map(_decode_JobSummaryResponse, _v1))
+            decoded.jobs = [_decode_JobSummaryResponse(_v2) for _v2 in _v1]
             _listed += 1
         decoded.limit = data["limit"]
         decoded.offset = data["offset"]
@@ -138,7 +138,7 @@ class JobListResponse:
         """Encode to the JSON object the API expects."""
         result: dict[str, _t.Any] = dict(self.additional_properties)
         if self.jobs is not None:
-            result["jobs"] = [_v2.to_dict() for _v2 in self.jobs]
+            result["jobs"] = [_v3.to_dict() for _v3 in self.jobs]
         result["limit"] = self.limit
         result["offset"] = self.offset
         result["count"] = self.count

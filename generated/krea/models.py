@@ -75,7 +75,7 @@ class ListJobsResponse:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
-        decoded.items = list(map(_decode_ListJobsResponseItemsItem, data["items"]))
+        decoded.items = [_decode_ListJobsResponseItemsItem(_v1) for _v1 in data["items"]]
         decoded.next_cursor = data["next_cursor"]
         decoded.additional_properties = {} if len(data) == 2 else _rt.extras(data, cls._wire_names)
         return decoded
@@ -83,7 +83,7 @@ class ListJobsResponse:
     def to_dict(self) -> dict[str, _t.Any]:
         """Encode to the JSON object the API expects."""
         result: dict[str, _t.Any] = dict(self.additional_properties)
-        result["items"] = [_v1.to_dict() for _v1 in self.items]
+        result["items"] = [_v2.to_dict() for _v2 in self.items]
         result["next_cursor"] = self.next_cursor
         return result
 
