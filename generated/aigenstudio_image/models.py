@@ -137,30 +137,30 @@ class JobSummary:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
-        _listed = 7
+        _listed = 11
         decoded.id = _rt.parse_uuid(data["id"])
         decoded.api = _decode_ToolId[data["api"]]
         decoded.status = _decode_JobStatus[data["status"]]
         decoded.sandbox = data["sandbox"]
         decoded.total_results = data["total_results"]
-        if (_v1 := data.get("completed_results")) is not None:
-            _listed += 1
+        if (_v1 := data.get("completed_results")) is None:
+            _listed -= 1
         decoded.completed_results = _v1
-        if (_v2 := data.get("failed_results")) is not None:
-            _listed += 1
+        if (_v2 := data.get("failed_results")) is None:
+            _listed -= 1
         decoded.failed_results = _v2
         decoded.credits_reserved = data["credits_reserved"]
         decoded.created_at = _rt.parse_datetime(data["created_at"])
         if (_v3 := data.get("updated_at")) is None:
             decoded.updated_at = None
+            _listed -= 1
         else:
             decoded.updated_at = _rt.parse_datetime(_v3)
-            _listed += 1
         if (_v4 := data.get("completed_at")) is None:
             decoded.completed_at = None
+            _listed -= 1
         else:
             decoded.completed_at = _rt.parse_datetime(_v4)
-            _listed += 1
         if len(data) == _listed:
             decoded._explicit_nulls = _rt.NO_NULLS
             decoded.additional_properties = {}
@@ -268,11 +268,11 @@ class ErrorResponseError:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
-        _listed = 2
+        _listed = 3
         decoded.code = data["code"]
         decoded.message = data["message"]
-        if (_v1 := data.get("details")) is not None:
-            _listed += 1
+        if (_v1 := data.get("details")) is None:
+            _listed -= 1
         decoded.details = _v1
         decoded.additional_properties = (
             {} if len(data) == _listed else _rt.extras(data, cls._wire_names)

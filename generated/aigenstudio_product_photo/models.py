@@ -56,13 +56,13 @@ class ProductPhotoJobListResponse:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
-        _listed = 2
+        _listed = 3
         decoded.jobs = [_decode_ProductPhotoJobSummary(_v1) for _v1 in data["jobs"]]
         if (_v3 := data.get("next_cursor")) is None:
             decoded.next_cursor = None
+            _listed -= 1
         else:
             decoded.next_cursor = _rt.parse_datetime(_v3)
-            _listed += 1
         decoded.request_id = data["request_id"]
         if len(data) == _listed:
             decoded._explicit_nulls = _rt.NO_NULLS

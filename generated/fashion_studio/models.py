@@ -68,12 +68,12 @@ class HTTPValidationError:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
-        _listed = 0
+        _listed = 1
         if (_v1 := data.get("detail")) is None:
             decoded.detail = None
+            _listed -= 1
         else:
             decoded.detail = [_decode_ValidationError(_v2) for _v2 in _v1]
-            _listed += 1
         decoded.additional_properties = (
             {} if len(data) == _listed else _rt.extras(data, cls._wire_names)
         )
@@ -120,12 +120,12 @@ class JobListResponse:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
-        _listed = 3
+        _listed = 4
         if (_v1 := data.get("jobs")) is None:
             decoded.jobs = None
+            _listed -= 1
         else:
             decoded.jobs = [_decode_JobSummaryResponse(_v2) for _v2 in _v1]
-            _listed += 1
         decoded.limit = data["limit"]
         decoded.offset = data["offset"]
         decoded.count = data["count"]

@@ -161,7 +161,7 @@ class ViewBuilder:
         nullable_wires: list[str] = []  # optional properties whose schema allows null
         null_tests: list[str] = []  # per nullable wire: true when it came as an explicit null
         certain = 0  # properties read with data[...]: present once the fields are decoded
-        received = 0  # properties read with data.get, each counted in `_listed` when not None
+        received = 0  # properties read with data.get, counted in `_listed` unless None
         for f in model.fields:
             # readOnly: set by the server, so never sent and not needed to build a request;
             # writeOnly: sent, never returned, so not needed to decode a response.
@@ -195,19 +195,20 @@ class ViewBuilder:
                 decode_lines.append(wrap.assignment(target, _without_parentheses(
                     types.decode_layout(decode_type, f"data[{wire}]")), 8))
             else:
-                # None when left out or sent as null; a value received is decoded and counted
-                # (`_listed`, below). The explicit-null test reads the name it is bound to.
+                # None when left out or sent as null, and then taken off the count (`_listed`,
+                # below), which starts with every property: what a response leaves out is
+                # rarer than what it sends, and a property sent costs no bookkeeping. The
+                # explicit-null test reads the name it is bound to.
                 var = types.new_name()
                 received += 1
                 fetch = f"if ({var} := data.get({wire})) is "
                 if types.is_identity(decode_type):  # kept as received
-                    decode_lines += [fetch + "not None:", "    _listed += 1", f"{target} = {var}"]
+                    decode_lines += [fetch + "None:", "    _listed -= 1", f"{target} = {var}"]
                 else:
                     assert isinstance(decode_type, ir.NullableType)
                     decoded = _without_parentheses(types.decode_layout(decode_type.inner, var))
-                    decode_lines += [fetch + "None:", f"    {target} = None", "else:",
-                                     "    " + wrap.assignment(target, decoded, 12),
-                                     "    _listed += 1"]
+                    decode_lines += [fetch + "None:", f"    {target} = None", "    _listed -= 1",
+                                     "else:", "    " + wrap.assignment(target, decoded, 12)]
                 if not f.read_only and self._admits_null(f.type):
                     null_tests.append(f"if {var} is None and {wire} in data:")
             value = f"self.{f.name}"
@@ -243,7 +244,7 @@ class ViewBuilder:
         # nullable is counted nowhere: it sends the object there, which finds nothing to keep).
         listed = str(certain)
         if received:
-            decode_lines.insert(0, f"_listed = {certain}")
+            decode_lines.insert(0, f"_listed = {certain + received}")
             listed = "_listed"
         if not null_tests:
             decode_lines.append(wrap.assignment(f"decoded.{model.extra_name}", wrap.Chain(
