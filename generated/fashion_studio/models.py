@@ -73,7 +73,7 @@ class HTTPValidationError:
             decoded.detail = None
             _listed -= 1
         else:
-            decoded.detail = [_decode_ValidationError(_v2) for _v2 in _v1]
+            decoded.detail = ValidationError._from_dicts(_v1)
         decoded.additional_properties = (
             {} if len(data) == _listed else _rt.extras(data, cls._wire_names)
         )
@@ -83,7 +83,7 @@ class HTTPValidationError:
         """Encode to the JSON object the API expects."""
         result: dict[str, _t.Any] = dict(self.additional_properties)
         if self.detail is not None:
-            result["detail"] = [_v3.to_dict() for _v3 in self.detail]
+            result["detail"] = [_v2.to_dict() for _v2 in self.detail]
         return result
 
     @classmethod
@@ -125,7 +125,7 @@ class JobListResponse:
             decoded.jobs = None
             _listed -= 1
         else:
-            decoded.jobs = [_decode_JobSummaryResponse(_v2) for _v2 in _v1]
+            decoded.jobs = JobSummaryResponse._from_dicts(_v1)
         decoded.limit = data["limit"]
         decoded.offset = data["offset"]
         decoded.count = data["count"]
@@ -138,7 +138,7 @@ class JobListResponse:
         """Encode to the JSON object the API expects."""
         result: dict[str, _t.Any] = dict(self.additional_properties)
         if self.jobs is not None:
-            result["jobs"] = [_v3.to_dict() for _v3 in self.jobs]
+            result["jobs"] = [_v2.to_dict() for _v2 in self.jobs]
         result["limit"] = self.limit
         result["offset"] = self.offset
         result["count"] = self.count
@@ -182,13 +182,23 @@ class JobSummaryResponse:
     @classmethod
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
-        decoded = _new_object(cls)
-        decoded.public_id = data["public_id"]
-        decoded.job_type = data["job_type"]
-        decoded.status = _decode_JobStatus[data["status"]]
-        decoded.created_at = _rt.parse_datetime(data["created_at"])
-        decoded.additional_properties = {} if len(data) == 4 else _rt.extras(data, cls._wire_names)
-        return decoded
+        return cls._from_dicts((data,))[0]
+
+    @classmethod
+    def _from_dicts(cls, items: _t.Iterable[_t.Mapping[str, _t.Any]]) -> list[_t.Self]:
+        """Decode a JSON array of these objects, in one loop: no call per object."""
+        decoded_items: list[_t.Self] = []
+        for data in items:
+            decoded = _new_object(cls)
+            decoded.public_id = data["public_id"]
+            decoded.job_type = data["job_type"]
+            decoded.status = _decode_JobStatus[data["status"]]
+            decoded.created_at = _rt.parse_datetime(data["created_at"])
+            decoded.additional_properties = (
+                {} if len(data) == 4 else _rt.extras(data, cls._wire_names)
+            )
+            decoded_items.append(decoded)
+        return decoded_items
 
     def to_dict(self) -> dict[str, _t.Any]:
         """Encode to the JSON object the API expects."""
@@ -235,12 +245,22 @@ class ValidationError:
     @classmethod
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
-        decoded = _new_object(cls)
-        decoded.loc = data["loc"]
-        decoded.msg = data["msg"]
-        decoded.type = data["type"]
-        decoded.additional_properties = {} if len(data) == 3 else _rt.extras(data, cls._wire_names)
-        return decoded
+        return cls._from_dicts((data,))[0]
+
+    @classmethod
+    def _from_dicts(cls, items: _t.Iterable[_t.Mapping[str, _t.Any]]) -> list[_t.Self]:
+        """Decode a JSON array of these objects, in one loop: no call per object."""
+        decoded_items: list[_t.Self] = []
+        for data in items:
+            decoded = _new_object(cls)
+            decoded.loc = data["loc"]
+            decoded.msg = data["msg"]
+            decoded.type = data["type"]
+            decoded.additional_properties = (
+                {} if len(data) == 3 else _rt.extras(data, cls._wire_names)
+            )
+            decoded_items.append(decoded)
+        return decoded_items
 
     def to_dict(self) -> dict[str, _t.Any]:
         """Encode to the JSON object the API expects."""

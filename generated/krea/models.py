@@ -75,7 +75,7 @@ class ListJobsResponse:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
-        decoded.items = [_decode_ListJobsResponseItemsItem(_v1) for _v1 in data["items"]]
+        decoded.items = ListJobsResponseItemsItem._from_dicts(data["items"])
         decoded.next_cursor = data["next_cursor"]
         decoded.additional_properties = {} if len(data) == 2 else _rt.extras(data, cls._wire_names)
         return decoded
@@ -83,7 +83,7 @@ class ListJobsResponse:
     def to_dict(self) -> dict[str, _t.Any]:
         """Encode to the JSON object the API expects."""
         result: dict[str, _t.Any] = dict(self.additional_properties)
-        result["items"] = [_v2.to_dict() for _v2 in self.items]
+        result["items"] = [_v1.to_dict() for _v1 in self.items]
         result["next_cursor"] = self.next_cursor
         return result
 
@@ -116,30 +116,38 @@ class ListJobsResponseItemsItem:
     @classmethod
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
-        decoded = _new_object(cls)
-        _listed = 6
-        decoded.job_id = _rt.parse_uuid(data["job_id"])
-        decoded.status = _decode_ListJobsResponseItemsItemStatus[data["status"]]
-        decoded.created_at = _rt.parse_datetime(data["created_at"])
-        if (_v1 := data.get("completed_at")) is None:
-            decoded.completed_at = None
-            _listed -= 1
-        else:
-            decoded.completed_at = _rt.parse_datetime(_v1)
-        if (_v2 := data.get("result")) is None:
-            decoded.result = None
-            _listed -= 1
-        else:
-            decoded.result = _decode_ListJobsResponseItemsItemResult(_v2)
-        if (_v3 := data.get("error")) is None:
-            decoded.error = None
-            _listed -= 1
-        else:
-            decoded.error = _decode_ListJobsResponseItemsItemError(_v3)
-        decoded.additional_properties = (
-            {} if len(data) == _listed else _rt.extras(data, cls._wire_names)
-        )
-        return decoded
+        return cls._from_dicts((data,))[0]
+
+    @classmethod
+    def _from_dicts(cls, items: _t.Iterable[_t.Mapping[str, _t.Any]]) -> list[_t.Self]:
+        """Decode a JSON array of these objects, in one loop: no call per object."""
+        decoded_items: list[_t.Self] = []
+        for data in items:
+            decoded = _new_object(cls)
+            _listed = 6
+            decoded.job_id = _rt.parse_uuid(data["job_id"])
+            decoded.status = _decode_ListJobsResponseItemsItemStatus[data["status"]]
+            decoded.created_at = _rt.parse_datetime(data["created_at"])
+            if (_v1 := data.get("completed_at")) is None:
+                decoded.completed_at = None
+                _listed -= 1
+            else:
+                decoded.completed_at = _rt.parse_datetime(_v1)
+            if (_v2 := data.get("result")) is None:
+                decoded.result = None
+                _listed -= 1
+            else:
+                decoded.result = _decode_ListJobsResponseItemsItemResult(_v2)
+            if (_v3 := data.get("error")) is None:
+                decoded.error = None
+                _listed -= 1
+            else:
+                decoded.error = _decode_ListJobsResponseItemsItemError(_v3)
+            decoded.additional_properties = (
+                {} if len(data) == _listed else _rt.extras(data, cls._wire_names)
+            )
+            decoded_items.append(decoded)
+        return decoded_items
 
     def to_dict(self) -> dict[str, _t.Any]:
         """Encode to the JSON object the API expects."""

@@ -55,9 +55,11 @@ Lookup = Callable[[str], ir.Declaration]
 class TypeRenderer:
     """Python text for IR types, in the context of one generated package."""
 
-    def __init__(self, lookup: Lookup, model_prefix: str = "") -> None:
+    def __init__(self, lookup: Lookup, model_prefix: str = "",
+                 list_items: frozenset[str] = frozenset()) -> None:
         self._lookup = lookup
         self._prefix = model_prefix  # "" inside models.py
+        self._list_items = list_items  # the models with `_from_dicts` (`list_item_models`)
         self._counter = 0
 
     def annotation(self, t: ir.TypeRef) -> str:
@@ -150,6 +152,9 @@ class TypeRenderer:
             case ir.ScalarType(scalar):
                 return _SCALAR_DECODERS[scalar].format(src)
             case ir.ListType(item):
+                function = self._list_decoder(item)
+                if function is not None:
+                    return f"{function}({src})"
                 function = self._decoder_function(item)
                 if function is not None:
                     return f"list(map({function}, {src}))"
@@ -184,6 +189,9 @@ class TypeRenderer:
             case ir.NullableType(inner):
                 return wrap.parenthesized("", self.decode_nullable(inner, src)[0])
             case ir.ListType(item):
+                function = self._list_decoder(item)
+                if function is not None:
+                    return wrap.call(function, src)
                 function = self._decoder_function(item)
                 if function is not None:
                     return wrap.call("list", wrap.call("map", function, src))
@@ -251,6 +259,13 @@ class TypeRenderer:
             candidates.append(wrap.display("", "(", (check, decoded), ")"))
         return wrap.call("_rt.decode_union", src,
                          wrap.display("", "(", tuple(candidates), ")", magic=True))
+
+    def _list_decoder(self, item: ir.TypeRef) -> str | None:
+        """`<Model>._from_dicts`, which decodes a list of `item` in one loop, when `item` is a
+        model that has it; else None."""
+        if isinstance(item, ir.RefType) and item.name in self._list_items:
+            return f"{self._prefix}{identifier(item.name)}._from_dicts"
+        return None
 
     def _decoder_function(self, t: ir.TypeRef) -> str | None:
         """A function written in C (an expression) whose call on the JSON value is

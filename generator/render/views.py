@@ -31,6 +31,7 @@ class ModelView:
     extra_annotation: str
     wire_names: str  # a frozenset literal
     decode_lines: tuple[str, ...]  # statements of from_dict setting the fields of `decoded`
+    looped: bool  # an array's item: decoded in `_from_dicts`'s loop, which from_dict calls
     encode_lines: tuple[str, ...]  # statements of to_dict
     accepts: str  # expression on `data`
     keeps_nulls: bool  # has optional nullable fields: remembers which came as an explicit null
@@ -110,12 +111,48 @@ def _doc_lines(*parts: str) -> str:
     return docstring("\n\n".join(p.strip() for p in parts if p and p.strip()))
 
 
+def list_item_models(api: ir.Api) -> frozenset[str]:
+    """The models that are the items of a JSON array the client decodes (in a model, an alias
+    or a response) and nowhere inside another value but as such an item: each has
+    `_from_dicts`, which decodes such an array in one loop, and a from_dict that calls it (a
+    model also found alone in another value keeps a from_dict of its own, as a call of
+    `_from_dicts` on one object costs it 0.3 µs)."""
+    models = {d.name for d in api.declarations if isinstance(d, ir.Model)}
+    items: set[str] = set()
+    alone: set[str] = set()  # found as a value of its own inside another value
+
+    def visit(t: ir.TypeRef, inside: bool) -> None:
+        match t:
+            case ir.ListType(ir.RefType(name)) if name in models:
+                items.add(name)
+            case ir.ListType(item) | ir.MapType(item) | ir.NullableType(item):
+                visit(item, inside)
+            case ir.TupleType(parts) | ir.UnionType(parts, _):
+                for part in parts:
+                    visit(part, inside)
+            case ir.RefType(name) if inside:
+                alone.add(name)
+
+    for declaration in api.declarations:
+        if isinstance(declaration, ir.Model):
+            for f in declaration.fields:
+                visit(f.type, True)
+        elif isinstance(declaration, ir.Alias):
+            visit(declaration.target, True)
+    for op in api.operations:  # a response is one object: the cost of one call is nothing
+        for response in (op.success, *op.errors):
+            if response is not None and response.type is not None:
+                visit(response.type, False)
+    return frozenset(items - alone)
+
+
 class ViewBuilder:
     def __init__(self, api: ir.Api) -> None:
         self.api = api
         self._declarations = {d.name: d for d in api.declarations}
-        self._models = TypeRenderer(self._declarations.__getitem__)
-        self._client = TypeRenderer(self._declarations.__getitem__, "_m.")
+        self._list_items = list_item_models(api)
+        self._models = TypeRenderer(self._declarations.__getitem__, "", self._list_items)
+        self._client = TypeRenderer(self._declarations.__getitem__, "_m.", self._list_items)
 
     # ---------------------------------------------------------------------------- models
 
@@ -160,6 +197,9 @@ class ViewBuilder:
         encode_lines = []
         nullable_wires: list[str] = []  # optional properties whose schema allows null
         null_tests: list[str] = []  # per nullable wire: true when it came as an explicit null
+        # A model that is the item of an array decodes in `_from_dicts`, in the body of a loop.
+        looped = model.name in self._list_items
+        indent = 12 if looped else 8  # of from_dict's statements
         certain = 0  # properties read with data[...]: present once the fields are decoded
         received = 0  # properties read with data.get, counted in `_listed` unless None
         for f in model.fields:
@@ -193,7 +233,7 @@ class ViewBuilder:
             if on_read:
                 certain += 1
                 decode_lines.append(wrap.assignment(target, _without_parentheses(
-                    types.decode_layout(decode_type, f"data[{wire}]")), 8))
+                    types.decode_layout(decode_type, f"data[{wire}]")), indent))
             else:
                 # None when left out or sent as null, and then taken off the count (`_listed`,
                 # below), which starts with every property: what a response leaves out is
@@ -208,7 +248,8 @@ class ViewBuilder:
                     assert isinstance(decode_type, ir.NullableType)
                     decoded = _without_parentheses(types.decode_layout(decode_type.inner, var))
                     decode_lines += [fetch + "None:", f"    {target} = None", "    _listed -= 1",
-                                     "else:", "    " + wrap.assignment(target, decoded, 12)]
+                                     "else:", "    " + wrap.assignment(target, decoded,
+                                                                     indent + 4)]
                 if not f.read_only and self._admits_null(f.type):
                     null_tests.append(f"if {var} is None and {wire} in data:")
             value = f"self.{f.name}"
@@ -248,7 +289,7 @@ class ViewBuilder:
             listed = "_listed"
         if not null_tests:
             decode_lines.append(wrap.assignment(f"decoded.{model.extra_name}", wrap.Chain(
-                ("{}", f"len(data) == {listed}", extras), ("if", "else")), 8))
+                ("{}", f"len(data) == {listed}", extras), ("if", "else")), indent))
         else:
             decode_lines += [
                 f"if len(data) == {listed}:",
@@ -262,7 +303,8 @@ class ViewBuilder:
             decode_lines += [
                 f"    decoded.{NULLS_FIELD} = _nulls",
                 "    " + wrap.assignment(f"decoded.{model.extra_name}", wrap.Chain(
-                    ("{}", f"len(data) == {listed} + len(_nulls)", extras), ("if", "else")), 12),
+                    ("{}", f"len(data) == {listed} + len(_nulls)", extras), ("if", "else")),
+                    indent + 4),
             ]
         extra_encode = f"self.{model.extra_name}"
         if not types.is_identity(model.extra_type):
@@ -286,6 +328,7 @@ class ViewBuilder:
             encode_lines=tuple(encode_lines),
             accepts=wrap.and_chain("return ", checks, 8)[len("return "):],
             keeps_nulls=bool(nullable_wires),
+            looped=looped,
             decoder=wrap.assignment(types.decoder(ir.RefType(model.name)),
                                     f"{identifier(model.name)}.from_dict", 0),
         )
@@ -692,9 +735,9 @@ def types_decoder(types: TypeRenderer, t: ir.TypeRef | None) -> str:
     """A function from a JSON value to `t`, for use as an argument."""
     if t is None:
         return "_rt.json_value"
-    if isinstance(t, ir.RefType):
+    if isinstance(t, ir.RefType | ir.ListType):
         expression = types.decode(t, "data")
-        if expression.endswith(".from_dict(data)"):
+        if expression.endswith((".from_dict(data)", "._from_dicts(data)")):
             return expression[: -len("(data)")]
     if types.is_identity(t):
         return f"lambda data: _t.cast({string(types.annotation(t))}, data)"
