@@ -187,6 +187,8 @@ def _decoder_statements() -> list[tuple[str, Any]]:
             (f"_decode_{name}", call("_rt.EnumDecoder", name)),
             (f"_decode_{name}", f"{name}.from_dict"),
             (field, wrap.Group(f"_decode_{name}", "[", (source,), "]")),
+            (field, wrap.Group(f"_decode_{name}.members", "[", (source,), "]")),
+            (field, wrap.Group(f"_decode_{name}.members", "[", (var,), "]")),
             (field, chain(("None", f"({var} := {optional}) is None",
                            wrap.Group(f"_decode_{name}", "[", (var,), "]")), ("if", "else"))),
             (f"decoded.{name.lower()}", chain(("{}", "len(data) == _listed + len(_nulls)",
@@ -220,18 +222,17 @@ def test_decoder_statements_are_laid_out_as_black_does() -> None:
     mode = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=100)
     laid_out = 0
     for target, value in _decoder_statements():
-        # from_dict's statements, and `_from_dicts`'s in the body of its loop
-        for indent in (0,) if target.startswith("_decode_") else (8, 12):
+        # from_dict's statements, `_from_dicts`'s in the body of its loop, and both in an
+        # optional field's `else:` and an enum's `try:`
+        for indent in (0,) if target.startswith("_decode_") else (8, 12, 16, 20):
             text = wrap.assignment(target, value, indent)
             if "\n" not in text and indent + len(text) > 100:
                 continue
             laid_out += "\n" in text
-            body = " " * indent + text
-            source = text + "\n" if not indent else (
-                f"def f():\n    if x:\n{body}\n" if indent == 8
-                else f"def f():\n    for x in y:\n        if x:\n{body}\n")
+            blocks = "".join(" " * level + "if x:\n" for level in range(4, indent, 4))
+            source = text + "\n" if not indent else f"def f():\n{blocks}{' ' * indent}{text}\n"
             assert black.format_str(source, mode=mode) == source
-    assert laid_out > 120
+    assert laid_out > 240
 
 
 # ------------------------------------------------------------------ counting the properties
@@ -365,17 +366,23 @@ paths:
   /page:
     get:
       responses:
-        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Listing'}}}}
+        '200':
+          description: ok
+          content: {application/json: {schema: {$ref: '#/components/schemas/Listing'}}}
   /items:
     get:
       responses:
         '200':
           description: ok
-          content: {application/json: {schema: {type: array, items: {$ref: '#/components/schemas/Item'}}}}
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: '#/components/schemas/Item'}}
   /thing:
     get:
       responses:
-        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Item'}}}}
+        '200':
+          description: ok
+          content: {application/json: {schema: {$ref: '#/components/schemas/Item'}}}
 components:
   schemas:
     Listing:
@@ -385,7 +392,9 @@ components:
         items: {type: array, items: {$ref: '#/components/schemas/Item'}}
         things: {type: array, items: {$ref: '#/components/schemas/Thing'}}
         first: {$ref: '#/components/schemas/Thing'}
-        maybe: {type: array, items: {anyOf: [{$ref: '#/components/schemas/Other'}, {type: 'null'}]}}
+        maybe:
+          type: array
+          items: {anyOf: [{$ref: '#/components/schemas/Other'}, {type: 'null'}]}
     Item:
       type: object
       required: [id]

@@ -146,8 +146,14 @@ class JobSummary:
             decoded = _new_object(cls)
             _listed = 11
             decoded.id = _rt.parse_uuid(data["id"])
-            decoded.api = _decode_ToolId[data["api"]]
-            decoded.status = _decode_JobStatus[data["status"]]
+            try:
+                decoded.api = _decode_ToolId.members[data["api"]]
+            except KeyError:
+                decoded.api = _decode_ToolId[data["api"]]
+            try:
+                decoded.status = _decode_JobStatus.members[data["status"]]
+            except KeyError:
+                decoded.status = _decode_JobStatus[data["status"]]
             decoded.sandbox = data["sandbox"]
             decoded.total_results = data["total_results"]
             if (_v1 := data.get("completed_results")) is None:

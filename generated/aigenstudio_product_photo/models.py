@@ -127,7 +127,10 @@ class ProductPhotoJobSummary:
         for data in items:
             decoded = _new_object(cls)
             decoded.id = _rt.parse_uuid(data["id"])
-            decoded.status = _decode_ProductPhotoJobStatus[data["status"]]
+            try:
+                decoded.status = _decode_ProductPhotoJobStatus.members[data["status"]]
+            except KeyError:
+                decoded.status = _decode_ProductPhotoJobStatus[data["status"]]
             decoded.total_items = data["total_items"]
             decoded.credits_reserved = data["credits_reserved"]
             decoded.sandbox = data["sandbox"]

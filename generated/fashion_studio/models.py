@@ -192,7 +192,10 @@ class JobSummaryResponse:
             decoded = _new_object(cls)
             decoded.public_id = data["public_id"]
             decoded.job_type = data["job_type"]
-            decoded.status = _decode_JobStatus[data["status"]]
+            try:
+                decoded.status = _decode_JobStatus.members[data["status"]]
+            except KeyError:
+                decoded.status = _decode_JobStatus[data["status"]]
             decoded.created_at = _rt.parse_datetime(data["created_at"])
             decoded.additional_properties = (
                 {} if len(data) == 4 else _rt.extras(data, cls._wire_names)

@@ -126,7 +126,10 @@ class ListJobsResponseItemsItem:
             decoded = _new_object(cls)
             _listed = 6
             decoded.job_id = _rt.parse_uuid(data["job_id"])
-            decoded.status = _decode_ListJobsResponseItemsItemStatus[data["status"]]
+            try:
+                decoded.status = _decode_ListJobsResponseItemsItemStatus.members[data["status"]]
+            except KeyError:
+                decoded.status = _decode_ListJobsResponseItemsItemStatus[data["status"]]
             decoded.created_at = _rt.parse_datetime(data["created_at"])
             if (_v1 := data.get("completed_at")) is None:
                 decoded.completed_at = None

@@ -168,7 +168,7 @@ class TypeRenderer:
             case ir.MapType(value):
                 key, var = self.new_name(), self.new_name()
                 return f"{{{key}: {self.decode(value, var)} for {key}, {var} in {src}.items()}}"
-            case ir.RefType() if self._is_enum(t):
+            case ir.RefType() if self.is_enum(t):
                 return f"{self.decoder(t)}[{src}]"
             case ir.RefType():
                 return f"{self.decoder(t)}({src})"
@@ -200,7 +200,7 @@ class TypeRenderer:
                     (self.decode_layout(item, var), f"{var} in {src}"), ("for",)),), "]")
             case ir.ScalarType(scalar):
                 return wrap.call(_SCALAR_DECODER_FUNCTIONS[scalar], src)
-            case ir.RefType() if self._is_enum(t):
+            case ir.RefType() if self.is_enum(t):
                 return wrap.Group(self.decoder(t), "[", (src,), "]")
             case ir.RefType():
                 return wrap.call(self.decoder(t), src)
@@ -280,13 +280,13 @@ class TypeRenderer:
         match t:
             case ir.ScalarType(scalar) if scalar in _SCALAR_DECODERS_IN_C:
                 return _SCALAR_DECODER_FUNCTIONS[scalar]
-            case ir.RefType() if self._is_enum(t):
+            case ir.RefType() if self.is_enum(t):
                 return f"{self.decoder(t)}.__getitem__"  # no `__call__` to look up per item
             case ir.RefType() if self._prefix and isinstance(self._lookup(t.name), ir.Model):
                 return self.decoder(t)  # `_m.<Model>.from_dict`: bound once, not per item
         return None
 
-    def _is_enum(self, t: ir.RefType) -> bool:
+    def is_enum(self, t: ir.RefType) -> bool:
         """An enum's decoder is a dict (`_rt.EnumDecoder`): `from_dict` subscripts it."""
         return isinstance(self._lookup(t.name), ir.Enum)
 
