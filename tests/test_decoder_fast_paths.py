@@ -14,6 +14,7 @@ import enum
 import importlib
 import sys
 import uuid
+from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable
 
@@ -186,6 +187,8 @@ def _decoder_statements() -> list[tuple[str, Any]]:
             (f"_decode_{name}", call("_rt.EnumDecoder", name)),
             (f"_decode_{name}", f"{name}.from_dict"),
             (field, wrap.Group(f"_decode_{name}", "[", (source,), "]")),
+            (field, wrap.Group(f"_decode_{name}.members", "[", (source,), "]")),
+            (field, wrap.Group(f"_decode_{name}.members", "[", (var,), "]")),
             (field, chain(("None", f"({var} := {optional}) is None",
                            wrap.Group(f"_decode_{name}", "[", (var,), "]")), ("if", "else"))),
             (f"decoded.{name.lower()}", chain(("{}", "len(data) == _listed + len(_nulls)",
@@ -195,6 +198,9 @@ def _decoder_statements() -> list[tuple[str, Any]]:
             (field, call(f"_decode_{name}", source)),
             (field, call("_rt.parse_uuid", source)),
             (field, call("list", call("map", f"{name}.from_dict", source))),
+            (field, call(f"{name}._from_dicts", source)),
+            (field, chain(("None", f"({var} := {optional}) is None",
+                           call(f"{name}._from_dicts", var)), ("if", "else"))),
             (field, chain(("None", f"({var} := {optional}) is None",
                            call("list", call("map", f"_decode_{name}", var))), ("if", "else"))),
             (field, wrap.Group("", "[", (chain((wrap.parenthesized("", chain((
@@ -216,14 +222,17 @@ def test_decoder_statements_are_laid_out_as_black_does() -> None:
     mode = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=100)
     laid_out = 0
     for target, value in _decoder_statements():
-        indent = 0 if target.startswith("_decode_") else 8
-        text = wrap.assignment(target, value, indent)
-        if "\n" not in text and indent + len(text) > 100:
-            continue
-        laid_out += "\n" in text
-        source = text + "\n" if not indent else f"def f():\n    if x:\n        {text}\n"
-        assert black.format_str(source, mode=mode) == source
-    assert laid_out > 60
+        # from_dict's statements, `_from_dicts`'s in the body of its loop, and both in an
+        # optional field's `else:` and an enum's `try:`
+        for indent in (0,) if target.startswith("_decode_") else (8, 12, 16, 20):
+            text = wrap.assignment(target, value, indent)
+            if "\n" not in text and indent + len(text) > 100:
+                continue
+            laid_out += "\n" in text
+            blocks = "".join(" " * level + "if x:\n" for level in range(4, indent, 4))
+            source = text + "\n" if not indent else f"def f():\n{blocks}{' ' * indent}{text}\n"
+            assert black.format_str(source, mode=mode) == source
+    assert laid_out > 240
 
 
 # ------------------------------------------------------------------ counting the properties
@@ -312,3 +321,125 @@ def test_from_dict_of_unlisted_and_wrong_values(changes: dict[str, Any],
     else:
         with pytest.raises(error):
             models.JobSummary.from_dict(body)
+
+
+# ------------------------------------------------------------------------ arrays of models
+#
+# A model that is an array's item and nowhere else alone (`views.list_item_models`) decodes in
+# `_from_dicts`, one loop over the array; its from_dict is that loop over one object.
+
+
+def test_an_array_decodes_in_one_loop_as_its_items_one_by_one() -> None:
+    models = importlib.import_module("aigenstudio_image.models")
+    bodies = [JOB, {**JOB, "note": 1}, {**JOB, "completed_at": None, "status": "archived"},
+              {**JOB, "completed_results": 1, "updated_at": "2026-03-14T09:26:54Z"}]
+    looped = models.JobSummary._from_dicts(bodies)
+    assert looped == [models.JobSummary.from_dict(body) for body in bodies]
+    assert [job.to_dict() for job in looped] == [
+        {key: value for key, value in body.items() if value is not None or key == "completed_at"}
+        for body in bodies]
+    assert [job._explicit_nulls for job in looped] == [frozenset(), frozenset(),
+                                                       frozenset({"completed_at"}), frozenset()]
+    page = models.JobListResponse.from_dict({"jobs": bodies, "next_cursor": None,
+                                             "request_id": "r"})
+    assert page.jobs == looped and models.JobSummary._from_dicts([]) == []
+
+    class Sub(models.JobSummary):
+        pass
+
+    assert type(Sub.from_dict(JOB)) is Sub and type(Sub._from_dicts([JOB])[0]) is Sub
+
+
+@pytest.mark.parametrize("bad", [{"status": MISSING}, {"id": "not a uuid"}, {"api": 5}])
+def test_an_array_with_a_wrong_item_fails_as_that_item_does(bad: dict[str, Any]) -> None:
+    models = importlib.import_module("aigenstudio_image.models")
+    wrong = {key: value for key, value in {**JOB, **bad}.items() if value is not MISSING}
+    alone = outcome(models.JobSummary.from_dict, wrong)
+    assert alone[0] == "raises"
+    assert outcome(models.JobSummary._from_dicts, [JOB, wrong, JOB]) == alone
+
+
+ITEMS_SPEC = """\
+openapi: 3.1.0
+info: {title: Items, version: '1'}
+paths:
+  /page:
+    get:
+      responses:
+        '200':
+          description: ok
+          content: {application/json: {schema: {$ref: '#/components/schemas/Listing'}}}
+  /items:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: '#/components/schemas/Item'}}
+  /thing:
+    get:
+      responses:
+        '200':
+          description: ok
+          content: {application/json: {schema: {$ref: '#/components/schemas/Item'}}}
+components:
+  schemas:
+    Listing:
+      type: object
+      required: [items]
+      properties:
+        items: {type: array, items: {$ref: '#/components/schemas/Item'}}
+        things: {type: array, items: {$ref: '#/components/schemas/Thing'}}
+        first: {$ref: '#/components/schemas/Thing'}
+        maybe:
+          type: array
+          items: {anyOf: [{$ref: '#/components/schemas/Other'}, {type: 'null'}]}
+    Item:
+      type: object
+      required: [id]
+      properties: {id: {type: string, format: uuid}, at: {type: string, format: date-time}}
+    Thing:
+      type: object
+      properties: {name: {type: string}}
+    Other:
+      type: object
+      properties: {name: {type: string}}
+"""
+
+
+def test_only_models_found_alone_nowhere_but_in_a_response_decode_in_a_loop(
+        tmp_path: Path) -> None:
+    """Item: an array's item, and a whole response (one object). Thing: an array's item, and
+    alone in Listing. Other: an array's item that may be null. Only Item has `_from_dicts`."""
+    from generator.diagnostics import Reporter
+    from generator.pipeline import Options, build_ir, generate_package
+    from generator.render.views import list_item_models
+
+    spec = tmp_path / "items.yaml"
+    spec.write_text(ITEMS_SPEC, encoding="utf-8")
+    assert list_item_models(build_ir(spec, "items_pkg", Reporter(), Options())) == {"Item"}
+    _, files = generate_package(spec, "items_pkg", Reporter(), Options())
+    for relative, text in files.items():
+        (tmp_path / "items_pkg" / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "items_pkg" / relative).write_text(text, encoding="utf-8")
+    assert "decode=_rt.decode_json(_m.Item._from_dicts)," in files["client.py"]
+    sys.path.insert(0, str(tmp_path))
+    try:
+        models = importlib.import_module("items_pkg.models")
+        client = importlib.import_module("items_pkg.client")
+    finally:
+        sys.path.remove(str(tmp_path))
+    assert hasattr(models.Item, "_from_dicts")
+    assert not hasattr(models.Thing, "_from_dicts") and not hasattr(models.Other, "_from_dicts")
+    page = models.Listing.from_dict({"items": [{"id": SAMPLE}, {"id": SAMPLE, "x": 1}],
+                                  "things": [{"name": "a"}], "first": {"name": "b"},
+                                  "maybe": [None, {"name": "c"}]})
+    assert [item.id for item in page.items] == [uuid.UUID(SAMPLE)] * 2
+    assert page.items[1].additional_properties == {"x": 1} and page.maybe[0] is None
+    assert models.Item.from_dict({"id": SAMPLE}) == page.items[0]
+    decode = client._LIST_ITEMS.decode  # the array response: `Item._from_dicts`
+    import httpx
+
+    response = httpx.Response(200, json=[{"id": SAMPLE}])
+    assert decode(response) == [page.items[0]]

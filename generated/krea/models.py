@@ -75,7 +75,7 @@ class ListJobsResponse:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
-        decoded.items = list(map(_decode_ListJobsResponseItemsItem, data["items"]))
+        decoded.items = ListJobsResponseItemsItem._from_dicts(data["items"])
         decoded.next_cursor = data["next_cursor"]
         decoded.additional_properties = {} if len(data) == 2 else _rt.extras(data, cls._wire_names)
         return decoded
@@ -116,30 +116,41 @@ class ListJobsResponseItemsItem:
     @classmethod
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
-        decoded = _new_object(cls)
-        _listed = 3
-        decoded.job_id = _rt.parse_uuid(data["job_id"])
-        decoded.status = _decode_ListJobsResponseItemsItemStatus[data["status"]]
-        decoded.created_at = _rt.parse_datetime(data["created_at"])
-        if (_v1 := data.get("completed_at")) is None:
-            decoded.completed_at = None
-        else:
-            decoded.completed_at = _rt.parse_datetime(_v1)
-            _listed += 1
-        if (_v2 := data.get("result")) is None:
-            decoded.result = None
-        else:
-            decoded.result = _decode_ListJobsResponseItemsItemResult(_v2)
-            _listed += 1
-        if (_v3 := data.get("error")) is None:
-            decoded.error = None
-        else:
-            decoded.error = _decode_ListJobsResponseItemsItemError(_v3)
-            _listed += 1
-        decoded.additional_properties = (
-            {} if len(data) == _listed else _rt.extras(data, cls._wire_names)
-        )
-        return decoded
+        return cls._from_dicts((data,))[0]
+
+    @classmethod
+    def _from_dicts(cls, items: _t.Iterable[_t.Mapping[str, _t.Any]]) -> list[_t.Self]:
+        """Decode a JSON array of these objects, in one loop: no call per object."""
+        decoded_items: list[_t.Self] = []
+        for data in items:
+            decoded = _new_object(cls)
+            _listed = 6
+            decoded.job_id = _rt.parse_uuid(data["job_id"])
+            try:
+                decoded.status = _decode_ListJobsResponseItemsItemStatus.members[data["status"]]
+            except KeyError:
+                decoded.status = _decode_ListJobsResponseItemsItemStatus[data["status"]]
+            decoded.created_at = _rt.parse_datetime(data["created_at"])
+            if (_v1 := data.get("completed_at")) is None:
+                decoded.completed_at = None
+                _listed -= 1
+            else:
+                decoded.completed_at = _rt.parse_datetime(_v1)
+            if (_v2 := data.get("result")) is None:
+                decoded.result = None
+                _listed -= 1
+            else:
+                decoded.result = _decode_ListJobsResponseItemsItemResult(_v2)
+            if (_v3 := data.get("error")) is None:
+                decoded.error = None
+                _listed -= 1
+            else:
+                decoded.error = _decode_ListJobsResponseItemsItemError(_v3)
+            decoded.additional_properties = (
+                {} if len(data) == _listed else _rt.extras(data, cls._wire_names)
+            )
+            decoded_items.append(decoded)
+        return decoded_items
 
     def to_dict(self) -> dict[str, _t.Any]:
         """Encode to the JSON object the API expects."""
@@ -184,12 +195,12 @@ class ListJobsResponseItemsItemResult:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
-        _listed = 0
-        if (_v1 := data.get("urls")) is not None:
-            _listed += 1
+        _listed = 2
+        if (_v1 := data.get("urls")) is None:
+            _listed -= 1
         decoded.urls = _v1
-        if (_v2 := data.get("style_id")) is not None:
-            _listed += 1
+        if (_v2 := data.get("style_id")) is None:
+            _listed -= 1
         decoded.style_id = _v2
         decoded.additional_properties = (
             {} if len(data) == _listed else _rt.extras(data, cls._wire_names)
@@ -229,10 +240,10 @@ class ListJobsResponseItemsItemError:
     def from_dict(cls, data: _t.Mapping[str, _t.Any]) -> _t.Self:
         """Decode from the JSON object the API sends."""
         decoded = _new_object(cls)
-        _listed = 1
+        _listed = 2
         decoded.code = data["code"]
-        if (_v1 := data.get("message")) is not None:
-            _listed += 1
+        if (_v1 := data.get("message")) is None:
+            _listed -= 1
         decoded.message = _v1
         decoded.additional_properties = (
             {} if len(data) == _listed else _rt.extras(data, cls._wire_names)

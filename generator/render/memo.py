@@ -56,8 +56,9 @@ class ViewMemo:
     next run needs)."""
 
     def __init__(self, entries: Mapping[str, Any], declarations: RecordingDeclarations,
-                 nesting: Nesting) -> None:
+                 nesting: Nesting, context: str = "") -> None:
         self._entries = entries
+        self._context = context  # what every view may depend on, beside its lookups
         self._declarations = declarations
         self._nesting = nesting
         self._digests: dict[str, str] = {}  # by declaration name
@@ -84,7 +85,7 @@ class ViewMemo:
         """`build()`, or the view an earlier run built for the same node and lookups. `kind`
         tells apart the views of one node (an operation's endpoint, method and pages); with
         `many`, `build` returns a list of views of `view_type`."""
-        key = kind + ":" + (self._operation_digest(node) if isinstance(node, ir.Operation)
+        key = self._context + kind + ":" + (self._operation_digest(node) if isinstance(node, ir.Operation)
                             else self._declaration_digest(node.name))
         entry = self._entries.get(key)
         if entry is not None:
