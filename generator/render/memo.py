@@ -1,11 +1,12 @@
 """Views from an earlier run: a regeneration builds only the views of what changed.
 
-A view (`views.ModelView`, `views.OperationView`, …) is a pure function of its IR node and of
+A view (`views.ModelView`, `views.OperationView`, …) is a pure function of its IR node, of
 the declarations that building it looked up by name (a field's type is a model or an enum, an
-alias's target, a page's item model). The memo keeps each view under the digest of its node,
-with the names and digests of those declarations; a view is reused only when its node and every
-declaration it looked up are the same as when it was built. Building a view anew records what
-it looks up (`RecordingDeclarations`).
+alias's target, a page's item model), and of the facts of the whole API the builder decides
+once (which models decode in a loop, `views.list_item_models`). The memo keeps each view under
+the digest of those facts and of its node, with the names and digests of the declarations it
+looked up; a view is reused only when all of them are the same as when it was built. Building
+a view anew records what it looks up (`RecordingDeclarations`).
 
 The memo holds plain data (`marshal`-able tuples): the pipeline reads and writes it as a cache
 pack whose format names the generator's sources and templates (`freshness.generator_fingerprint`),
