@@ -254,10 +254,7 @@ class ViewBuilder:
             target = f"decoded.{f.name}"
             if on_read:
                 certain += 1
-                decode_lines += _enum_statement(types, decode_type, target, f"data[{wire}]",
-                                                indent) or [wrap.assignment(
-                    target, _without_parentheses(types.decode_layout(
-                        decode_type, f"data[{wire}]")), indent)]
+                decode_lines += _decoding(types, decode_type, target, f"data[{wire}]", indent)
             else:
                 # None when left out or sent as null, and then taken off the count (`_listed`,
                 # below), which starts with every property: what a response leaves out is
@@ -272,10 +269,8 @@ class ViewBuilder:
                     assert isinstance(decode_type, ir.NullableType)
                     decode_lines += [fetch + "None:", f"    {target} = None", "    _listed -= 1",
                                      "else:"]
-                    decode_lines += ["    " + line for line in _enum_statement(
-                        types, decode_type.inner, target, var, indent + 4) or [
-                        wrap.assignment(target, _without_parentheses(types.decode_layout(
-                            decode_type.inner, var)), indent + 4)]]
+                    decode_lines += ["    " + line for line in _decoding(
+                        types, decode_type.inner, target, var, indent + 4)]
                 if not f.read_only and self._admits_null(f.type):
                     null_tests.append(f"if {var} is None and {wire} in data:")
             value = f"self.{f.name}"
@@ -743,14 +738,15 @@ def _decoder_element(decoder: str) -> str:
     return decoder
 
 
-def _enum_statement(types: TypeRenderer, t: ir.TypeRef, target: str, src: str, indent: int
-                    ) -> list[str]:
-    """`target = <src decoded as the enum t>` as from_dict's statements, when `t` is an enum:
-    a subscript of the enum's members as a plain dict (`_rt.EnumDecoder.members`), which the
-    interpreter does faster than its decoder's, and on a KeyError (a value it does not list, or
-    `src` left out) the decoder's, which gives the enum's own result or error. Else []."""
+def _decoding(types: TypeRenderer, t: ir.TypeRef, target: str, src: str, indent: int
+              ) -> list[str]:
+    """`target = <src decoded as t>` as from_dict's statements. For an enum: a subscript of the
+    enum's members as a plain dict (`_rt.EnumDecoder.members`), which the interpreter does
+    faster than its decoder's, and on a KeyError (a value it does not list, or `src` left out)
+    the decoder's, which gives the enum's own result or error."""
     if not (isinstance(t, ir.RefType) and types.is_enum(t)):
-        return []
+        return [wrap.assignment(target, _without_parentheses(types.decode_layout(t, src)),
+                                indent)]
     decoder = types.decoder(t)
     return ["try:",
             "    " + wrap.assignment(target, wrap.Group(f"{decoder}.members", "[", (src,), "]"),
