@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from .cache import cache_dir, read_pack, write_pack
+from .cache import pack_path, read_pack, write_pack
 
 # Below this size the full parse takes a few milliseconds: not worth a cache file.
 PIECEWISE_MIN_CHARS = 200_000
@@ -59,8 +59,8 @@ def parse_in_pieces(text: str, path: Path, parse_whole: Callable[[str], Any],
                     parse_piece: Callable[[str], Any]) -> Any:
     """`parse_whole(text)`, from cached pieces where the text allows it. `parse_piece` parses
     one piece and raises on any problem (the caller then gets `parse_whole`'s located error)."""
-    cache = cache_dir()
-    if cache is None or len(text) < PIECEWISE_MIN_CHARS or has_anchor(text):
+    pack = pack_path("yaml", str(path.resolve()))
+    if pack is None or len(text) < PIECEWISE_MIN_CHARS or has_anchor(text):
         return parse_whole(text)
     from .loader import _BlockYamlLines
 
@@ -68,8 +68,7 @@ def parse_in_pieces(text: str, path: Path, parse_whole: Callable[[str], Any],
     pieces = _root_pieces(lines)
     if pieces is None:
         return parse_whole(text)
-    pack_path = cache / "yaml" / hashlib.sha256(str(path.resolve()).encode()).hexdigest()
-    keys = _Keys(lines.lines, read_pack(pack_path, _PACK_FORMAT))
+    keys = _Keys(lines.lines, read_pack(pack, _PACK_FORMAT))
     data = None
     if keys.cached:  # an earlier version of this file was parsed: only its changes are parsed
         try:
@@ -80,7 +79,7 @@ def parse_in_pieces(text: str, path: Path, parse_whole: Callable[[str], Any],
         data = parse_whole(text)
         keys.missed = _record(pieces, data, keys)
     if keys.missed:
-        write_pack(pack_path, _PACK_FORMAT, keys.found)
+        write_pack(pack, _PACK_FORMAT, keys.found)
     return data
 
 
