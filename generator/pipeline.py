@@ -24,7 +24,7 @@ from .merge import merge_documents
 from .overlay import apply_overlays
 from .naming import snake_case
 from .render import FILE_ORDER, RENDER_PARTS, SPEC_INDEPENDENT_FILES, header_line, render_part
-from .render.views import ViewBuilder
+from .render.views import ViewBuilder, list_item_models
 from .resolver import resolve_refs
 from .surface import SURFACE_FILE, build_surface, surface_text
 from .validate import VALIDATE_LIMIT, ValidationWorker, check_version, validate_alongside
@@ -145,14 +145,17 @@ def _render_and_format(api: ir.Api, other_core_busy: bool = False
         size >= PARALLEL_RENDER_SIZE and available_workers() > 1 and hasattr(os, "fork")
         and not other_core_busy)
     freshness.generator_fingerprint()  # once, before a fork
-    receive = start_in_fork(lambda: _format_part(api, first, 1)) if two_processes else None
+    list_items = list_item_models(api)  # a fact of the whole API each part needs
+    receive = (start_in_fork(lambda: _format_part(api, first, 1, list_items))
+               if two_processes else None)
     workers = 1 if two_processes or other_core_busy else None
-    done = {part: _format_part(api, part, workers)
+    done = {part: _format_part(api, part, workers, list_items)
             for part in (others if receive is not None else RENDER_PARTS)}
     surface = surface_text(build_surface(api))
     if receive is not None:
         formatted = receive()
-        done[first] = formatted if formatted is not None else _format_part(api, first, 1)
+        done[first] = (formatted if formatted is not None
+                       else _format_part(api, first, 1, list_items))
     files: dict[str, str] = {}
     for part in RENDER_PARTS:
         for path, text in done[part].items():
@@ -160,11 +163,13 @@ def _render_and_format(api: ir.Api, other_core_busy: bool = False
     return {path: files[path] for path in FILE_ORDER}, surface
 
 
-def _format_part(api: ir.Api, part: str, workers: int | None) -> dict[str, str]:
+def _format_part(api: ir.Api, part: str, workers: int | None, list_items: frozenset[str]
+                 ) -> dict[str, str]:
     """One part rendered and formatted. Its views come from the earlier run's where nothing
     they depend on changed (a pack per part, rewritten when this run built any view)."""
     pack = pack_path("views", f"{api.package}#{part}")
-    views = ViewBuilder(api, read_pack(pack, _views_format()) if pack is not None else None)
+    views = ViewBuilder(api, read_pack(pack, _views_format()) if pack is not None else None,
+                        list_items)
     rendered = render_part(api, part, views)
     memo = views.memo
     if pack is not None and memo is not None and memo.reused < len(memo.used):

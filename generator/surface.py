@@ -8,7 +8,7 @@ auth schemes. `generator.changes` compares two surfaces; each generated package 
 
 from __future__ import annotations
 
-from json.encoder import encode_basestring_ascii as _quoted
+import json
 from typing import Any
 
 from . import ir
@@ -147,79 +147,34 @@ def _assign_roles(surface: dict[str, Any]) -> None:
 
 
 def surface_text(surface: dict[str, Any]) -> str:
-    """`json.dumps(surface, indent=1, sort_keys=True, ensure_ascii=True)` and a newline, written
-    here: with an indent, json encodes in pure Python, twice as slowly (0.05 s on Box)."""
-    out: list[str] = []
-    _write_json(surface, "\n", out)
-    out.append("\n")
+    """The surface as JSON with one line per operation, model, enum, alias and auth scheme:
+    a regeneration's diff of the file shows which changed, and each line is written by json's
+    C encoder (an indented dump is encoded in pure Python: 55 ms of a GitHub regeneration's
+    0.85 s, against 9 ms)."""
+    sections = sorted(surface.items())
+    if not sections:
+        return "{}\n"
+    out = ["{"]
+    for number, (section, entries) in enumerate(sections):
+        out.append(f"\n {_key(section)}: ")
+        if isinstance(entries, dict) and entries:
+            out.append("{")
+            items = sorted(entries.items())
+            for index, (name, entry) in enumerate(items):
+                comma = "," if index + 1 < len(items) else ""
+                out.append(f"\n  {_key(name)}: {_one_line(entry)}{comma}")
+            out.append("\n }")
+        else:
+            out.append(_one_line(entries))
+        if number + 1 < len(sections):
+            out.append(",")
+    out.append("\n}\n")
     return "".join(out)
 
 
-def _json_float(value: float) -> str:
-    if value != value:
-        return "NaN"
-    if value == _INFINITY:
-        return "Infinity"
-    if value == -_INFINITY:
-        return "-Infinity"
-    return float.__repr__(value)
+_one_line = json.JSONEncoder(sort_keys=True, ensure_ascii=True, separators=(", ", ": ")).encode
 
 
-_INFINITY = float("inf")
-
-
-def _write_json(value: Any, newline: str, out: list[str]) -> None:
-    """json's encoding of `value` (`json.encoder._make_iterencode`, in its order of checks) at
-    the indentation of `newline`."""
-    if isinstance(value, str):
-        out.append(_quoted(value))
-    elif value is None:
-        out.append("null")
-    elif value is True:
-        out.append("true")
-    elif value is False:
-        out.append("false")
-    elif isinstance(value, int):
-        out.append(int.__repr__(value))
-    elif isinstance(value, float):
-        out.append(_json_float(value))
-    elif isinstance(value, (list, tuple)):
-        if not value:
-            out.append("[]")
-            return
-        inner = newline + " "
-        separator = "[" + inner
-        for item in value:
-            out.append(separator)
-            _write_json(item, inner, out)
-            separator = "," + inner
-        out.append(newline + "]")
-    elif isinstance(value, dict):
-        if not value:
-            out.append("{}")
-            return
-        inner = newline + " "
-        separator = "{" + inner
-        for key, item in sorted(value.items()):
-            if isinstance(key, str):
-                pass
-            elif isinstance(key, float):
-                key = _json_float(key)
-            elif key is True:
-                key = "true"
-            elif key is False:
-                key = "false"
-            elif key is None:
-                key = "null"
-            elif isinstance(key, int):
-                key = int.__repr__(key)
-            else:
-                raise TypeError(f"keys must be str, int, float, bool or None, not {key!r}")
-            out.append(separator)
-            out.append(_quoted(key))
-            out.append(": ")
-            _write_json(item, inner, out)
-            separator = "," + inner
-        out.append(newline + "}")
-    else:
-        raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+def _key(key: Any) -> str:
+    """A mapping key as json writes it: a string, or a number, boolean or null as a string."""
+    return _one_line(key if isinstance(key, str) else _one_line(key))

@@ -8,8 +8,6 @@ a user's own file next to generated ones survives regeneration.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import hashlib
 import json
 import os
@@ -155,9 +153,12 @@ def _swap_in(staging: Path, package_dir: Path) -> None:
 
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically swap two paths (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    import ctypes  # here, not at the top: only a package already on disk is swapped (6 ms)
+
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-        renameat2 = libc.renameat2
+        # the process's own symbols, libc's among them (`ctypes.util.find_library` would run
+        # ldconfig in a subprocess)
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
     except (OSError, AttributeError, TypeError):
         return False
     at_fdcwd = -100

@@ -56,15 +56,14 @@ class _Piece:
 
 
 def parse_in_pieces(text: str, path: Path, parse_whole: Callable[[str], Any],
-                    parse_piece: Callable[[str], Any]) -> Any:
+                    parse_piece: Callable[[str], Any], block_lines: Callable[[], Any]) -> Any:
     """`parse_whole(text)`, from cached pieces where the text allows it. `parse_piece` parses
-    one piece and raises on any problem (the caller then gets `parse_whole`'s located error)."""
+    one piece and raises on any problem (the caller then gets `parse_whole`'s located error);
+    `block_lines()` gives the text's `loader._BlockYamlLines`."""
     pack = pack_path("yaml", str(path.resolve()))
     if pack is None or len(text) < PIECEWISE_MIN_CHARS or has_anchor(text):
         return parse_whole(text)
-    from .loader import _BlockYamlLines
-
-    lines = _BlockYamlLines(text)
+    lines = block_lines()
     pieces = _root_pieces(lines)
     if pieces is None:
         return parse_whole(text)

@@ -18,7 +18,7 @@ from ..cache import cache_dir
 from ..layout import UNIT_BREAK
 from ..build import RUNTIME_NAMES
 from .pysyntax import docstring, markdown_text, string
-from .views import ViewBuilder
+from .views import ViewBuilder, header_comment
 
 ERROR_NAMES = (
     "APIError", "APIConnectionError", "APITimeoutError", "APIStatusError", "BadRequestError",
@@ -85,7 +85,7 @@ def _render(template: str, **context: object) -> str:
 def header_line(api: ir.Api) -> str:
     """The first line of every generated Python file (added after formatting, so the bodies of
     files that do not depend on the spec format once for every package)."""
-    return "# " + ViewBuilder(api).header_comment() + "\n"
+    return "# " + header_comment(api) + "\n"
 
 
 # Files whose text does not depend on the spec, kept by the formatter as rendered: the template
