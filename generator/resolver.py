@@ -57,6 +57,14 @@ class ResolvedSpec:
         self.root_dir = root.resolved_path.parent
         self.documents: dict[Path, Document] = {root.resolved_path: root}
         self._targets: dict[tuple[Path, str], Located] = {}
+        # while not None, every value reached through a reference is added here (the IR memo
+        # records what each unit of the build reads: `build.memo`)
+        self.reads: list[Located] | None = None
+
+    def note_read(self, located: Located) -> None:
+        """`located` is read (see `reads`)."""
+        if self.reads is not None:
+            self.reads.append(located)
 
     def document_named(self, display_name: str) -> Document | None:
         for document in self.documents.values():
@@ -77,8 +85,8 @@ class ResolvedSpec:
                 break  # reported by resolve_refs as a cycle
             seen.add(key)
             located = self._targets.get(key, located)
-            if located is None:
-                break
+            if self.reads is not None:
+                self.reads.append(located)
         return located
 
 
@@ -249,4 +257,7 @@ def resolve_extra_ref(
                     if nested is not None:
                         spec._targets[nested_key] = nested
         spec._targets[key] = target
-    return spec._targets[key]
+    found = spec._targets[key]
+    if spec.reads is not None:
+        spec.reads.append(found)
+    return found

@@ -10,6 +10,7 @@ from .. import __version__, ir
 from ..diagnostics import Reporter
 from ..naming import BUILTIN_CLASS_NAMES, Namespace, constant_case
 from ..resolver import Located, ResolvedSpec
+from . import memo
 from .operations import OperationBuilder, encodable
 from .schemas import SchemaConverter
 
@@ -34,16 +35,29 @@ def build_api(
     reporter: Reporter,
     package: str,
     spec_sha256: str,
+    incremental: bool = True,
 ) -> ir.Api:
+    """The IR of the spec. `incremental`: with a cache, reuse what the last build of `package`
+    built of each component and operation whose inputs did not change (`memo`); the result is
+    the same either way."""
     data = spec.root.data
     info = data.get("info") if isinstance(data.get("info"), dict) else {}
     security = _security_schemes(spec, reporter)
-    declaration_names = Namespace(RUNTIME_NAMES | BUILTIN_CLASS_NAMES)
-    schemas = SchemaConverter(spec, reporter, family, declaration_names)
+    journal = None
+    if incremental and memo.pack_name(package) is not None:
+        context = (family, reporter.strict, security,
+                   [(d.resolved_path, d.path, d.display_name) for d in spec.documents.values()])
+        journal = memo.Journal(spec, reporter, context, memo.load(package))
+    unit_reporter = journal.reporter if journal is not None else reporter
+    declaration_names = (Namespace(RUNTIME_NAMES | BUILTIN_CLASS_NAMES) if journal is None else
+                         journal.namespace("names", RUNTIME_NAMES | BUILTIN_CLASS_NAMES))
+    schemas = SchemaConverter(spec, unit_reporter, family, declaration_names, journal)
     schemas.convert_components()
-    operations = OperationBuilder(spec, reporter, schemas, security).build_all()
+    operations = OperationBuilder(spec, unit_reporter, schemas, security, journal).build_all()
     _note_ignored(spec, reporter)
     reporter.raise_if_errors()
+    if journal is not None:
+        memo.save(package, journal)
     declarations = _keep_page_api_free(schemas.declarations(), operations)
     return ir.Api(
         package=package,

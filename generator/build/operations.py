@@ -11,6 +11,7 @@ from ..naming import Namespace, attribute_name, class_name, pascal_case, snake_c
 from ..naming import operation_name_from_path, strip_fastapi_suffix
 from ..resolver import Located, ResolvedSpec
 from . import pagination
+from .memo import Journal, journaled, run_unit
 from .schemas import SchemaConverter
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -65,14 +66,17 @@ def _response_kind(media_type: str) -> ir.ResponseKind:
 class OperationBuilder:
     def __init__(
         self, spec: ResolvedSpec, reporter: Reporter, schemas: SchemaConverter,
-        security: dict[str, ir.SecurityScheme],
+        security: dict[str, ir.SecurityScheme], journal: Journal | None = None,
     ) -> None:
         self._spec = spec
         self._reporter = reporter
         self._schemas = schemas
         self._security = security
-        self._names = Namespace(RESERVED_METHODS)
-        self._operation_ids: dict[str, str] = {}
+        # with a journal (`memo`), each operation is a unit an earlier run's may replace
+        self._journal = journal
+        self._names = (Namespace(RESERVED_METHODS) if journal is None
+                       else journal.namespace("methods", RESERVED_METHODS))
+        self._operation_ids: dict[str, str] = journaled(journal, "operation_ids")
 
     def build_all(self) -> tuple[ir.Operation, ...]:
         root = Located(self._spec.root.data, self._spec.root, "")
@@ -89,7 +93,8 @@ class OperationBuilder:
                 self._reporter.warning(root.document.display_name, pointer_join("/paths", str(path)),
                                        "path is not valid Unicode text; its operations are skipped")
                 continue
-            item = self._spec.follow(root.child("paths", path))
+            entry = root.child("paths", path)
+            item = self._spec.follow(entry)
             if not isinstance(item.value, dict):
                 if item.value is not None:
                     self._reporter.warning(item.document.display_name, item.pointer,
@@ -97,7 +102,9 @@ class OperationBuilder:
                 continue
             for method in HTTP_METHODS:
                 if method in item.value:
-                    operation = self._operation(str(path), method, item)
+                    operation = run_unit(self._journal, ("operation", path, method),
+                                         (entry, item),
+                                         lambda: self._operation(str(path), method, item))
                     if operation is not None:
                         operations.append(operation)
             for extra in ("query", "additionalOperations"):
@@ -391,6 +398,9 @@ class OperationBuilder:
             schema.get("format") == "binary" or "contentMediaType" in schema)
 
     def _requirements(self, op: dict[str, Any]) -> tuple[str, ...]:
+        if "security" not in op:
+            root = self._spec.root
+            self._spec.note_read(Located(root.data.get("security"), root, "/security"))
         requirements = op.get("security", self._spec.root.data.get("security", []))
         names: list[str] = []
         if isinstance(requirements, list):

@@ -15,6 +15,7 @@ from .. import ir
 from ..diagnostics import Reporter, pointer_join
 from ..naming import Namespace, attribute_name, class_name, member_name, pascal_case
 from ..resolver import Located, ResolvedSpec, resolve_extra_ref
+from .memo import Journal, journaled, run_unit
 
 _SCALAR_FORMATS = {
     ("string", "date-time"): ir.Scalar.DATETIME,
@@ -85,18 +86,24 @@ def _declares_null(schema: dict[str, Any]) -> bool:
 
 class SchemaConverter:
     def __init__(
-        self, spec: ResolvedSpec, reporter: Reporter, family: str, names: Namespace
+        self, spec: ResolvedSpec, reporter: Reporter, family: str, names: Namespace,
+        journal: Journal | None = None,
     ) -> None:
         self._spec = spec
         self._reporter = reporter
         self._family = family
         self._names = names
-        self._declarations: dict[str, ir.Declaration | None] = {}
-        self._named: dict[SchemaKey, ir.TypeRef] = {}
-        self._schema_names: dict[str, str] = {}  # declaration name -> schema key (for mapping)
-        self._claimed: dict[SchemaKey, str] = {}  # component names reserved up front
+        # With a journal (`memo`), each component is a unit an earlier run's may replace: the
+        # state units share records its writes.
+        self._journal = journal
+        self._declarations: dict[str, ir.Declaration | None] = journaled(journal, "declarations")
+        self._named: dict[SchemaKey, ir.TypeRef] = journaled(journal, "named")
+        # declaration name -> schema key (for mapping)
+        self._schema_names: dict[str, str] = journaled(journal, "schema_names")
+        # component names reserved up front
+        self._claimed: dict[SchemaKey, str] = journaled(journal, "claimed")
         self._subtypes: dict[SchemaKey, list[Located]] = {}  # schema -> components allOf-ing it
-        self._polymorphic: dict[SchemaKey, ir.TypeRef] = {}
+        self._polymorphic: dict[SchemaKey, ir.TypeRef] = journaled(journal, "polymorphic")
         self._depth = 0
 
     # ------------------------------------------------------------------------------ public
@@ -105,6 +112,8 @@ class SchemaConverter:
         return tuple(d for d in self._declarations.values() if d is not None)
 
     def declaration(self, name: str) -> ir.Declaration | None:
+        if self._journal is not None:
+            self._journal.read_declaration(name)
         return self._declarations.get(name)
 
     def claim_name(self, text: str) -> str:
@@ -114,6 +123,8 @@ class SchemaConverter:
     def convert_components(self) -> None:
         components = self._spec.root.data.get("components")
         if not isinstance(components, dict) or not isinstance(components.get("schemas"), dict):
+            if self._journal is not None:
+                self._journal.begin(())
             return
         root = Located(self._spec.root.data, self._spec.root, "")
         located = [root.child("components", "schemas", key) for key in components["schemas"]]
@@ -124,8 +135,14 @@ class SchemaConverter:
                 self._claimed[key] = self._names.claim(class_name(self._schema_name(target)))
                 self._declarations[self._claimed[key]] = None  # keeps components first
             self._note_subtype(target)
+        if self._journal is not None:
+            self._journal.begin((
+                tuple(self._claimed.items()),
+                tuple((key, tuple((c.document.resolved_path, c.pointer) for c in components))
+                      for key, components in self._subtypes.items())))
         for target in located:
-            self.named(target)
+            run_unit(self._journal, ("schema", str(target.document.resolved_path), target.pointer),
+                     (), lambda: self.named(target))
 
     def _note_subtype(self, component: Located) -> None:
         """Remember that `component` extends the schemas its `allOf` refers to (the implicit
@@ -175,6 +192,7 @@ class SchemaConverter:
         key = (target.document.resolved_path, target.pointer)
         if key in self._named:
             return self._named[key]
+        self._spec.note_read(target)
         schema = target.value
         if self._is_pure_ref(schema):
             self._named[key] = ir.ANY  # a cycle of pure references would come back here
@@ -518,7 +536,7 @@ class SchemaConverter:
 
     def _only_value(self, name: str, property_name: str) -> str | None:
         """The one value the model `name` allows for its property `property_name`, if any."""
-        declaration = self._declarations.get(name)
+        declaration = self.declaration(name)
         if not isinstance(declaration, ir.Model):
             return None  # not a model, or still being built (a cycle)
         for f in declaration.fields:
@@ -528,7 +546,7 @@ class SchemaConverter:
             if isinstance(kind, ir.LiteralType):
                 return str(kind.value)
             if isinstance(kind, ir.RefType):
-                enum = self._declarations.get(kind.name)
+                enum = self.declaration(kind.name)
                 if isinstance(enum, ir.Enum) and len(enum.members) == 1:
                     return str(enum.members[0].value)
         return None

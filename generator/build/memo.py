@@ -1,0 +1,353 @@
+"""IR units from an earlier run: a regeneration rebuilds only the units whose inputs changed.
+
+A unit is one top-level piece of `build_api`'s work: converting one component schema
+(`SchemaConverter.convert_components`; the components it builds on the way are part of it) or
+building one operation (`OperationBuilder.build_all`). Everything else (security schemes, the
+up-front claims of component names, base URL, …) runs every time.
+
+While a unit is built, the `Journal` records
+- what it reads of the spec, as *entries*: `/components/<kind>/<name>`, `/paths/<path>`, else the
+  first token of a pointer (`/security`), or a whole document (its own entry, every `$ref` it
+  follows, discriminator mappings, `allOf` parents, the root `security`), and, when it reads the
+  content of a declaration another unit built (pagination, a parameter's style, a
+  discriminator's implicit value), every entry that unit read;
+- its effects on the builders' shared state, in order: names claimed in the declaration and
+  method namespaces, writes to the builders' dictionaries (declarations, named schemas,
+  polymorphic references, operationIds, …), and its reporter calls.
+
+A unit is replayed (its effects applied again, its reporter calls made again through the real
+reporter, so that repeats are dropped and lines found as in a cold run) when every entry it read
+has the same digest as then and the builders' state is the same as it was then: every earlier
+unit was replayed, or was built anew with the same effects on that state (its declarations,
+operation and diagnostics may differ). What units read outside entries (the family, strictness,
+documents, security schemes, the up-front claims and `allOf` subtypes) must be the same as in
+the earlier run, else no unit is replayed. Once a unit's effects differ, or the units come in
+another order, every later unit is built anew (and recorded, for the next run).
+
+An entry's digest is blake2b over `marshal.dumps(value, 2)` (version 2 writes no
+back-references, so equal values give equal bytes, whatever the parse shared). A value marshal
+cannot write (a YAML timestamp) turns the memo off for the run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence, TypeVar
+
+from .. import cache, freshness
+from ..diagnostics import Reporter, Severity, pointer_join, pointer_tokens
+from ..naming import Namespace
+from ..resolver import Located, ResolvedSpec
+
+T = TypeVar("T")
+K = TypeVar("K")
+V = TypeVar("V")
+
+UnitKey = tuple[str, ...]
+Entry = tuple[str, str]  # (document's resolved path, pointer of the entry)
+Effect = tuple[Any, ...]  # (tag, *arguments); see `Journal._apply`
+
+_MISSING_DIGEST = b"-"
+_MEMO_VERSION = "clientgen ir 1"
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """What building a unit did: its key, the entries it read, its effects and its result."""
+
+    key: UnitKey
+    entries: tuple[Entry, ...]
+    effects: tuple[Effect, ...]
+    result: Any
+
+
+def journaled(journal: Journal | None, tag: str) -> dict[Any, Any]:
+    """A builder's dictionary that units share: a plain one without a journal."""
+    return {} if journal is None else JournaledDict(journal, tag)
+
+
+def run_unit(journal: Journal | None, key: UnitKey, reads: Iterable[Located],
+             build: Callable[[], T]) -> T:
+    """`build()`, through the journal when there is one (see `Journal.run`)."""
+    return build() if journal is None else journal.run(key, reads, build)
+
+
+class JournaledDict(dict[K, V]):
+    """A builder's dictionary whose writes (and `pop`s) the journal records while a unit is
+    built; reads are a plain dict's."""
+
+    def __init__(self, journal: Journal, tag: str) -> None:
+        super().__init__()
+        self._journal = journal
+        self._tag = tag
+        journal.containers[tag] = self
+
+    def __setitem__(self, key: K, value: V) -> None:
+        log = self._journal.log
+        if log is not None:
+            log.append((self._tag, key, value))
+        dict.__setitem__(self, key, value)
+
+    def pop(self, key: K, default: Any = None) -> Any:
+        log = self._journal.log
+        if log is not None:
+            log.append((self._tag + "-", key))
+        return dict.pop(self, key, default)
+
+
+class JournaledNamespace(Namespace):
+    """A namespace whose claims the journal records while a unit is built."""
+
+    def __init__(self, journal: Journal, tag: str,
+                 reserved: frozenset[str] | set[str] = frozenset()) -> None:
+        super().__init__(reserved)
+        self._journal = journal
+        self._tag = tag
+        journal.containers[tag] = self
+
+    def claim(self, name: str) -> str:
+        unique = super().claim(name)
+        log = self._journal.log
+        if log is not None:
+            log.append((self._tag, name, unique))
+        return unique
+
+
+class _RecordingReporter(Reporter):
+    """Passes every report to the real reporter, noting it while a unit is built (the severity
+    as reported: the real reporter applies --strict)."""
+
+    def __init__(self, inner: Reporter, journal: Journal) -> None:
+        super().__init__(inner.strict)
+        self._inner = inner
+        self._journal = journal
+
+    def report(self, severity: Severity, file: str, pointer: str, message: str) -> None:
+        log = self._journal.log
+        if log is not None:
+            log.append(("r", severity, file, pointer, message))
+        self._inner.report(severity, file, pointer, message)
+
+    def add_source(self, source: Any) -> None:
+        self._inner.add_source(source)
+
+
+class Journal:
+    """Runs the units of one `build_api`, replaying those of the earlier run (`previous`, from
+    `load`) that nothing they depend on changed, and recording the others."""
+
+    def __init__(self, spec: ResolvedSpec, reporter: Reporter, context: tuple[Any, ...],
+                 previous: dict[str, Any] | None) -> None:
+        self._spec = spec
+        self._real_reporter = reporter
+        self.reporter: Reporter = _RecordingReporter(reporter, self)
+        self._context = context  # facts units read beside entries (the family, documents, …)
+        self._previous = previous
+        self.containers: dict[str, Any] = {}
+        self.log: list[Effect] | None = None
+        self.units: list[Unit] = []
+        self.reused = 0
+        self.storable = True  # false when a value has no digest or the build loaded a file
+        self._facts: tuple[Any, ...] | None = None
+        self._old_units: Sequence[Unit] = ()
+        self._old_digests: dict[Entry, bytes] = {}
+        self._on_track = False
+        self._digests: dict[Entry, bytes] = {}
+        self._entry_of: dict[tuple[Path, str], Entry] = {}
+        self._producer: dict[str, int] = {}  # declaration name -> index of the unit that built it
+        self._reads_declarations: set[Entry] = set()
+        self._documents = len(spec.documents)
+
+    # ------------------------------------------------------------------ hooks of the builders
+
+    def namespace(self, tag: str, reserved: frozenset[str] | set[str] = frozenset()
+                  ) -> Namespace:
+        """A namespace that units share (the declarations', the client's methods)."""
+        return JournaledNamespace(self, tag, reserved)
+
+    def begin(self, upfront: tuple[Any, ...]) -> None:
+        """Before the first unit: the facts of the up-front pass (component names claimed,
+        subtypes). With the context, they must be the earlier run's for any unit to replay."""
+        self._facts = (self._context, upfront)
+        previous = self._previous
+        if previous is not None and previous.get("facts") == self._facts:
+            self._old_units = previous["units"]
+            self._old_digests = previous["digests"]
+            self._on_track = True
+
+    def run(self, key: UnitKey, reads: Iterable[Located], build: Callable[[], T]) -> T:
+        """`build()`'s result, or the result an earlier run recorded for the unit `key` (its
+        effects applied again). `reads` are values the unit reads beside its own."""
+        if self._facts is None:
+            self.begin(())
+        index = len(self.units)
+        old: Unit | None = None
+        if self._on_track and index < len(self._old_units):
+            old = self._old_units[index]
+            if old.key != key:
+                old = None
+        if old is None:
+            self._on_track = False
+        elif all(self._digest(entry) == self._old_digests.get(entry) for entry in old.entries):
+            for effect in old.effects:
+                self._apply(effect)
+            self._finish(old)
+            self.reused += 1
+            return old.result  # type: ignore[no-any-return]
+        log: list[Effect] = []
+        read: list[Located] = list(reads)
+        self._reads_declarations = set()
+        self.log, self._spec.reads = log, read
+        try:
+            result = build()
+        finally:
+            self.log, self._spec.reads = None, None
+        entries = {self._entry(located.document.resolved_path, located.pointer)
+                   for located in read}
+        entries |= self._reads_declarations
+        unit = Unit(key, tuple(sorted(entries)), tuple(log), result)
+        if old is None or _structure(unit.effects) != _structure(old.effects):
+            self._on_track = False
+        self._finish(unit)
+        return result
+
+    def read_declaration(self, name: str) -> None:
+        """The unit being built reads the content of declaration `name`: it depends on what the
+        unit that built it read."""
+        if self.log is None:
+            return
+        producer = self._producer.get(name)
+        if producer is not None:
+            self._reads_declarations.update(self.units[producer].entries)
+
+    # ------------------------------------------------------------------------------ internals
+
+    def _finish(self, unit: Unit) -> None:
+        index = len(self.units)
+        self.units.append(unit)
+        for effect in unit.effects:
+            if effect[0] == "declarations":
+                self._producer[effect[1]] = index
+
+    def _apply(self, effect: Effect) -> None:
+        tag = effect[0]
+        if tag == "r":
+            self._real_reporter.report(*effect[1:])
+            return
+        if tag.endswith("-"):
+            dict.pop(self.containers[tag[:-1]], effect[1], None)
+            return
+        container = self.containers[tag]
+        if isinstance(container, Namespace):
+            if container.claim(effect[1]) != effect[2]:  # the state is the earlier run's
+                raise AssertionError(f"IR memo: {effect!r} claimed another name on replay")
+        else:
+            dict.__setitem__(container, effect[1], effect[2])
+
+    def _entry(self, path: Path, pointer: str) -> Entry:
+        found = self._entry_of.get((path, pointer))
+        if found is None:
+            tokens = pointer_tokens(pointer)
+            length = 3 if tokens[:1] == ["components"] else 2 if tokens[:1] == ["paths"] else 1
+            found = (str(path), pointer_join("", *tokens[:length]))
+            self._entry_of[(path, pointer)] = found
+        return found
+
+    def _digest(self, entry: Entry) -> bytes:
+        digest = self._digests.get(entry)
+        if digest is None:
+            digest = self._digests[entry] = self._compute_digest(entry)
+        return digest
+
+    def _compute_digest(self, entry: Entry) -> bytes:
+        document = self._spec.documents.get(Path(entry[0]))
+        if document is None:
+            return _MISSING_DIGEST
+        value = document.data
+        for token in pointer_tokens(entry[1]):
+            if isinstance(value, dict):
+                if token in value:
+                    value = value[token]
+                elif token.lstrip("-").isdigit() and int(token) in value:
+                    value = value[int(token)]
+                else:
+                    return _MISSING_DIGEST
+            elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
+                value = value[int(token)]
+            else:
+                return _MISSING_DIGEST
+        try:
+            data = marshal.dumps(value, 2)
+        except (ValueError, RecursionError):
+            self.storable = False
+            return b"?" + entry[0].encode() + entry[1].encode()  # never equal to a stored one
+        return hashlib.blake2b(data, digest_size=16).digest()
+
+    # ------------------------------------------------------------------------------ storage
+
+    def changed(self) -> bool:
+        """Whether this run's units differ from the earlier run's (the pack needs writing)."""
+        return self.reused != len(self.units) or len(self.units) != len(self._old_units)
+
+    def memo(self) -> dict[str, Any] | None:
+        """What the next run needs, or None when this run cannot be reused."""
+        if not self.storable or self._facts is None or len(self._spec.documents) != self._documents:
+            return None
+        digests = {entry: self._digest(entry) for unit in self.units for entry in unit.entries}
+        if not self.storable:
+            return None
+        return {"facts": self._facts, "units": self.units, "digests": digests}
+
+
+def _structure(effects: Sequence[Effect]) -> list[Effect]:
+    """A unit's effects on the state later units read: not the content of its declarations,
+    nor its reports."""
+    return [(effect[0], effect[1]) if effect[0] == "declarations" else effect
+            for effect in effects if effect[0] != "r"]
+
+
+# ---------------------------------------------------------------------------------- the pack
+
+
+def pack_name(package: str) -> Path | None:
+    return cache.pack_path("ir", package)
+
+
+def _format() -> str:
+    return _MEMO_VERSION + "\n" + freshness.generator_fingerprint()
+
+
+def load(package: str) -> dict[str, Any] | None:
+    """The memo the last successful build of `package` wrote, or None (none, unreadable, or
+    written by other code)."""
+    entries = cache.read_pack(pack_name(package), _format())
+    data = entries.get("memo")
+    if not isinstance(data, bytes):
+        return None
+    try:
+        memo = pickle.loads(data)
+    except Exception:  # a damaged pack is a cold build, never an error
+        return None
+    if not isinstance(memo, dict) or not isinstance(memo.get("units"), list) \
+            or not isinstance(memo.get("digests"), dict) \
+            or not all(isinstance(unit, Unit) for unit in memo["units"]):
+        return None
+    return memo
+
+
+def save(package: str, journal: Journal) -> None:
+    path = pack_name(package)
+    if path is None or not journal.changed():
+        return
+    memo = journal.memo()
+    if memo is None:
+        return
+    try:
+        data = pickle.dumps(memo, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, ValueError, RecursionError):
+        return
+    cache.write_pack(path, _format(), {"memo": data})
