@@ -31,14 +31,16 @@ cannot write (a YAML timestamp) turns the memo off for the run.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import io
 import marshal
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
-from .. import cache, freshness
+from .. import cache, freshness, ir
 from ..diagnostics import Reporter, Severity, pointer_join, pointer_tokens
 from ..naming import Namespace
 from ..resolver import Located, ResolvedSpec
@@ -161,6 +163,7 @@ class Journal:
         self._producer: dict[str, int] = {}  # declaration name -> index of the unit that built it
         self._reads_declarations: set[Entry] = set()
         self._documents = len(spec.documents)
+        self._documents_by_name: dict[str, Any] = {}
 
     # ------------------------------------------------------------------ hooks of the builders
 
@@ -264,7 +267,10 @@ class Journal:
         return digest
 
     def _compute_digest(self, entry: Entry) -> bytes:
-        document = self._spec.documents.get(Path(entry[0]))
+        if not self._documents_by_name:
+            self._documents_by_name = {str(path): document
+                                       for path, document in self._spec.documents.items()}
+        document = self._documents_by_name.get(entry[0])
         if document is None:
             return _MISSING_DIGEST
         value = document.data
@@ -347,7 +353,46 @@ def save(package: str, journal: Journal) -> None:
     if memo is None:
         return
     try:
-        data = pickle.dumps(memo, protocol=pickle.HIGHEST_PROTOCOL)
-    except (pickle.PicklingError, TypeError, ValueError, RecursionError):
+        data = _dumps(memo)
+    except (pickle.PicklingError, TypeError, ValueError, RecursionError, AttributeError):
         return
     cache.write_pack(path, _format(), {"memo": data})
+
+
+def _dumps(memo: dict[str, Any]) -> bytes:
+    """The memo pickled so that it loads fast: each IR node is rebuilt by calling its class
+    (not by the frozen dataclass's `__setstate__`, three times slower), and equal nodes,
+    strings and tuples are written once (GitHub's 27,000 nodes are 8,400 distinct)."""
+    seen: dict[Any, Any] = {}
+
+    def canonical(value: Any) -> Any:
+        if type(value) is tuple:
+            value = tuple(map(canonical, value))
+        try:
+            return seen.setdefault(value, value)
+        except TypeError:  # unhashable: a default that is a list or a dict
+            return value
+
+    def reduce(node: Any) -> tuple[Any, ...]:
+        cls = type(node)
+        values = tuple(canonical(getattr(node, name)) for name in _FIELDS[cls])
+        if cls in _KEYWORD_ONLY:
+            return _keywords, (cls, values)
+        return cls, values
+
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {cls: reduce for cls in _FIELDS}
+    pickler.dump(memo)
+    return buffer.getvalue()
+
+
+_IR_CLASSES = [value for value in [*vars(ir).values(), Unit]
+               if isinstance(value, type) and dataclasses.is_dataclass(value)]
+_FIELDS: dict[type[Any], tuple[str, ...]] = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _IR_CLASSES}
+_KEYWORD_ONLY = frozenset(cls for cls in _IR_CLASSES
+                          if any(f.kw_only for f in dataclasses.fields(cls)))
+
+
+def _keywords(cls: type[Any], values: tuple[Any, ...]) -> Any:
+    return cls(**dict(zip(_FIELDS[cls], values)))

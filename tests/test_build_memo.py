@@ -1,0 +1,353 @@
+"""The IR memo (`build.memo`): a build that replays the units of an earlier one is the same as a
+cold build, after any edit of the spec: the same `ir.Api` and the same diagnostics, in order."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from generator import cache, ir, pipeline
+from generator.build import memo
+from generator.diagnostics import Diagnostic, GenerationFailed, Reporter
+from generator.loader import load_document
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+GITHUB = CORPUS / "large" / "github-api.github.com.yaml"
+SPECS = [*sorted((ROOT / "specs").glob("*.yaml")), GITHUB,
+         CORPUS / "large" / "openai-openapi.yaml",
+         CORPUS / "edge" / "ojsg-3_0_oneof_polymorphism_and_inheritance.yaml",
+         CORPUS / "edge" / "dcg-discriminator_allof.yaml",
+         CORPUS / "edge" / "ojsg-3_0_petstore-with-fake-endpoints-models-for-testing.yaml",
+         CORPUS / "edge" / "opc-baseline_openapi_3.0.json"]
+
+Result = tuple[ir.Api | None, list[Diagnostic]]
+
+
+class Runs:
+    """Builds of one spec file, with the memo (a cache folder of the test's) or cold."""
+
+    def __init__(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.cache = tmp_path / "cache"
+        self.monkeypatch = monkeypatch
+        self.counts: list[tuple[int, int]] = []  # (units reused, units) of each memo build
+        save = memo.save
+
+        def spy(package: str, journal: memo.Journal) -> None:
+            self.counts.append((journal.reused, len(journal.units)))
+            save(package, journal)
+
+        monkeypatch.setattr(memo, "save", spy)
+
+    def build(self, spec: Path, incremental: bool = True) -> Result:
+        self.monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(self.cache) if incremental else "")
+        reporter = Reporter()
+        try:
+            api = pipeline.build_ir(spec, "client", reporter, pipeline.Options(validate=False))
+        except GenerationFailed:
+            return None, reporter.diagnostics
+        return api, reporter.diagnostics
+
+
+def _assert_same(memoized: Result, cold: Result) -> None:
+    assert memoized[1] == cold[1]
+    assert memoized[0] == cold[0]
+
+
+@pytest.fixture(scope="module")
+def originals() -> dict[Path, dict[str, Any]]:
+    return {}
+
+
+def _data(spec: Path, originals: dict[Path, dict[str, Any]]) -> dict[str, Any]:
+    if spec not in originals:
+        originals[spec] = json.loads(json.dumps(load_document(spec, spec.name).data,
+                                                default=str))
+    return copy.deepcopy(originals[spec])
+
+
+# ------------------------------------------------------------------------------------ edits
+
+def _schemas(data: dict[str, Any]) -> dict[str, Any]:
+    schemas = data.get("components", {}).get("schemas", {})
+    return schemas if isinstance(schemas, dict) else {}
+
+
+def _models(data: dict[str, Any]) -> list[str]:
+    return [name for name, schema in _schemas(data).items()
+            if isinstance(schema, dict) and isinstance(schema.get("properties"), dict)]
+
+
+def _most_referenced(data: dict[str, Any], names: list[str]) -> str | None:
+    text = json.dumps(data)
+    counts = {name: text.count(f'"#/components/schemas/{name}"') for name in names}
+    return max(counts, key=lambda name: counts[name]) if counts else None
+
+
+def add_scalar_field(data: dict[str, Any]) -> bool:
+    name = _most_referenced(data, _models(data))
+    if name is None:
+        return False
+    _schemas(data)[name]["properties"]["zz_added"] = {"type": "string"}
+    return True
+
+
+def add_scalar_field_middle(data: dict[str, Any]) -> bool:
+    models = _models(data)
+    if not models:
+        return False
+    _schemas(data)[models[len(models) // 2]]["properties"]["zz_added"] = {
+        "type": "integer", "description": "added"}
+    return True
+
+
+def change_description(data: dict[str, Any]) -> bool:
+    changed = False
+    for schema in list(_schemas(data).values())[:3]:
+        if isinstance(schema, dict):
+            schema["description"] = "a changed description"
+            changed = True
+    for item in list(data.get("paths", {}).values())[:2]:
+        for operation in item.values() if isinstance(item, dict) else ():
+            if isinstance(operation, dict) and "responses" in operation:
+                operation["description"] = "a changed operation description"
+                changed = True
+    return changed
+
+
+def add_inline_object(data: dict[str, Any]) -> bool:
+    models = _models(data)
+    if not models:
+        return False
+    _schemas(data)[models[0]]["properties"]["zz_inline"] = {
+        "type": "object", "properties": {"a": {"type": "string"}}}
+    return True
+
+
+def _set_paths(data: dict[str, Any], items: list[tuple[str, Any]]) -> None:
+    data["paths"] = dict(items)
+
+
+def add_path(data: dict[str, Any]) -> bool:
+    paths = list(data.get("paths", {}).items())
+    operation = {"operationId": "zzAdded", "parameters": [
+        {"name": "cursor", "in": "query", "schema": {"type": "string"}}],
+        "responses": {"200": {"description": "ok", "content": {"application/json": {
+            "schema": {"type": "object", "properties": {
+                "data": {"type": "array", "items": {"type": "object", "properties": {
+                    "id": {"type": "string"}}}},
+                "next_cursor": {"type": "string"}}}}}}}}
+    paths.insert(len(paths) // 2, ("/zz-added", {"get": operation}))
+    _set_paths(data, paths)
+    return True
+
+
+def remove_path(data: dict[str, Any]) -> bool:
+    paths = list(data.get("paths", {}).items())
+    if len(paths) < 2:
+        return False
+    del paths[len(paths) // 2]
+    _set_paths(data, paths)
+    return True
+
+
+def rename_component(data: dict[str, Any]) -> bool:
+    names = [name for name in _schemas(data) if re.fullmatch(r"[A-Za-z0-9_.-]+", name)]
+    name = _most_referenced(data, names)
+    if name is None:
+        return False
+    text = json.dumps(data).replace(f'"#/components/schemas/{name}"',
+                                    f'"#/components/schemas/{name}Renamed"')
+    renamed = json.loads(text)
+    schemas = _schemas(renamed)
+    items = [(f"{key}Renamed" if key == name else key, value) for key, value in schemas.items()]
+    schemas.clear()
+    schemas.update(items)
+    data.clear()
+    data.update(renamed)
+    return True
+
+
+def _enums(value: Any) -> list[list[Any]]:
+    found = []
+    if isinstance(value, dict):
+        if isinstance(value.get("enum"), list) and all(isinstance(v, str) for v in value["enum"]):
+            found.append(value["enum"])
+        for key, child in value.items():
+            if key not in ("example", "examples", "default"):
+                found.extend(_enums(child))
+    elif isinstance(value, list):
+        for child in value:
+            found.extend(_enums(child))
+    return found
+
+
+def change_enum(data: dict[str, Any]) -> bool:
+    enums = _enums(data.get("components", {})) or _enums(data.get("paths", {}))
+    if not enums:
+        return False
+    for values in enums[:1] + enums[len(enums) // 2:len(enums) // 2 + 1]:
+        values.append("zz_value")
+    return True
+
+
+def add_allof_child(data: dict[str, Any]) -> bool:
+    parents = [name for name, schema in _schemas(data).items()
+               if isinstance(schema, dict) and isinstance(schema.get("discriminator"), dict)
+               and "oneOf" not in schema and "anyOf" not in schema]
+    if not parents:
+        return False
+    _schemas(data)["ZzChild"] = {"allOf": [
+        {"$ref": f"#/components/schemas/{parents[0]}"},
+        {"type": "object", "properties": {"zz": {"type": "string"}}}]}
+    return True
+
+
+def change_root_security(data: dict[str, Any]) -> bool:
+    schemes = data.get("components", {}).get("securitySchemes")
+    if isinstance(data.get("security"), list) and data["security"]:
+        data["security"] = []
+        return True
+    if isinstance(schemes, dict) and schemes:
+        data["security"] = [{next(iter(schemes)): []}]
+        return True
+    return False
+
+
+EDITS: list[Callable[[dict[str, Any]], bool]] = [
+    add_scalar_field, add_scalar_field_middle, change_description, add_inline_object,
+    add_path, remove_path, rename_component, change_enum, add_allof_child,
+    change_root_security,
+]
+
+
+def _check_edit(runs: Runs, spec: Path, original: dict[str, Any],
+                edited: dict[str, Any]) -> None:
+    spec.write_text(json.dumps(original), encoding="utf-8")
+    if runs.build(spec)[0] is None:
+        pytest.skip("the original spec does not build")
+    spec.write_text(json.dumps(edited), encoding="utf-8")
+    memoized = runs.build(spec)
+    _assert_same(memoized, runs.build(spec, incremental=False))
+    if memoized[0] is not None:  # the memo of the edited spec, reused whole
+        _assert_same(runs.build(spec), memoized)
+        assert runs.counts[-1][0] == runs.counts[-1][1]
+
+
+@pytest.mark.parametrize("edit", EDITS, ids=lambda edit: edit.__name__)
+@pytest.mark.parametrize("source", SPECS, ids=lambda path: path.stem)
+def test_edit_builds_as_cold(source: Path, edit: Callable[[dict[str, Any]], bool],
+                             tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                             originals: dict[Path, dict[str, Any]]) -> None:
+    original = _data(source, originals)
+    edited = copy.deepcopy(original)
+    if not edit(edited):
+        pytest.skip(f"{edit.__name__} does not apply to {source.name}")
+    _check_edit(Runs(tmp_path, monkeypatch), tmp_path / "spec.json", original, edited)
+
+
+def _paginated_edits(api: ir.Api) -> list[tuple[str, str]]:
+    """(component, field) pairs whose removal changes how an operation pages: its response
+    model's items field and the item model's key field, when they are components."""
+    by_name = {d.name: d for d in api.declarations}
+    found = []
+    for op in api.operations:
+        if op.pagination is None or op.success is None or op.success.type is None:
+            continue
+        model = by_name[ir.strip_nullable(op.success.type).name]  # type: ignore[union-attr]
+        items = next(f for f in model.fields if f.wire_name == op.pagination.items_field)
+        found.append((model.source, items.wire_name))
+        item = ir.strip_nullable(items.type)
+        if isinstance(item, ir.ListType) and isinstance(ir.strip_nullable(item.item), ir.RefType):
+            item_model = by_name.get(ir.strip_nullable(item.item).name)  # type: ignore[union-attr]
+            if isinstance(item_model, ir.Model) and op.pagination.item_key_field is not None:
+                found.append((item_model.source, op.pagination.item_key_field))
+    return found
+
+
+@pytest.mark.parametrize("source", SPECS[:5], ids=lambda path: path.stem)
+def test_pagination_reads_declaration_content(
+        source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        originals: dict[Path, dict[str, Any]]) -> None:
+    """Pagination detection reads the content of the response and item models: editing them
+    alone (not the operation) must rebuild the operation."""
+    original = _data(source, originals)
+    runs = Runs(tmp_path, monkeypatch)
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(original), encoding="utf-8")
+    api = runs.build(spec, incremental=False)[0]
+    assert api is not None
+    pairs = [(source_, wire) for source_, wire in _paginated_edits(api)
+             if "#/components/schemas/" in source_]
+    if not pairs:
+        pytest.skip("no paginated operation whose models are components")
+    for component_source, wire in dict.fromkeys(pairs):
+        name = component_source.split("#/components/schemas/", 1)[1]
+        for change in ("describe", "remove"):
+            edited = copy.deepcopy(original)
+            properties = _schemas(edited)[name].get("properties", {})
+            if wire not in properties:
+                continue
+            if change == "remove":
+                del properties[wire]
+            else:
+                properties[wire]["description"] = "changed"
+            _check_edit(runs, spec, original, edited)
+
+
+def test_yaml_text_edit_of_github(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The regeneration the memo is for: one property added to the YAML text of a schema."""
+    runs = Runs(tmp_path, monkeypatch)
+    spec = tmp_path / "github.yaml"
+    text = GITHUB.read_text(encoding="utf-8")
+    spec.write_text(text, encoding="utf-8")
+    runs.build(spec)
+    marker = "    simple-user:\n      title: Simple User\n"
+    assert marker in text
+    start = text.index(marker)
+    at = text.index("      properties:\n", start) + len("      properties:\n")
+    spec.write_text(text[:at] + "        zz_added:\n          type: string\n" + text[at:],
+                    encoding="utf-8")
+    memoized = runs.build(spec)
+    reused, units = runs.counts[-1]
+    assert 0 < reused < units
+    _assert_same(memoized, runs.build(spec, incremental=False))
+
+
+def test_unchanged_spec_reuses_every_unit(tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    runs = Runs(tmp_path, monkeypatch)
+    spec = ROOT / "specs" / "krea.yaml"
+    first = runs.build(spec)
+    assert runs.counts[-1][0] == 0
+    second = runs.build(spec)
+    reused, units = runs.counts[-1]
+    assert units > 10 and reused == units
+    _assert_same(second, first)
+    _assert_same(second, runs.build(spec, incremental=False))
+
+
+@pytest.mark.parametrize("damage", ["garbage", "bad pickle", "wrong shape", "truncated"])
+def test_damaged_pack_is_a_cold_build(damage: str, tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    runs = Runs(tmp_path, monkeypatch)
+    spec = ROOT / "specs" / "krea.yaml"
+    cold = runs.build(spec)
+    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(runs.cache))
+    path = memo.pack_name("client")
+    assert path is not None and path.exists()
+    if damage == "garbage":
+        path.write_bytes(b"\x00not a pack")
+    elif damage == "bad pickle":
+        cache.write_pack(path, memo._format(), {"memo": b"\x80\x05garbage"})
+    elif damage == "wrong shape":
+        cache.write_pack(path, memo._format(), {"memo": memo.pickle.dumps({"units": 3})})
+    else:
+        path.write_bytes(path.read_bytes()[:len(path.read_bytes()) // 2])
+    _assert_same(runs.build(spec), cold)
+    assert runs.counts[-1][0] == 0
