@@ -361,21 +361,42 @@ def save(package: str, journal: Journal) -> None:
 
 def _dumps(memo: dict[str, Any]) -> bytes:
     """The memo pickled so that it loads fast: each IR node is rebuilt by calling its class
-    (not by the frozen dataclass's `__setstate__`, three times slower), and equal nodes,
-    strings and tuples are written once (GitHub's 27,000 nodes are 8,400 distinct)."""
-    seen: dict[Any, Any] = {}
+    (not by the frozen dataclass's `__setstate__`, three times slower), and identical nodes,
+    strings and tuples are written once (GitHub's 27,000 nodes are 8,400 distinct).
 
-    def canonical(value: Any) -> Any:
-        if type(value) is tuple:
-            value = tuple(map(canonical, value))
-        try:
-            return seen.setdefault(value, value)
-        except TypeError:  # unhashable: a default that is a list or a dict
-            return value
+    Identical, not equal: `LiteralType(True) == LiteralType(1)` and `0.0 == -0.0`, so values
+    are told apart by type (and floats by `repr`) before they are shared."""
+    numbers: dict[Any, int] = {}  # strict key -> number of the value
+    shared: list[Any] = []  # number -> the one object written for it
+    known: dict[int, int] = {}  # id of an object (alive in `memo` or `shared`) -> its number
+
+    def number(value: Any) -> int:
+        found = known.get(id(value))
+        if found is not None:
+            return found
+        cls = type(value)
+        canonical = value
+        if cls in _FIELDS:
+            key: tuple[Any, ...] = (cls, *map(number, (getattr(value, f) for f in _FIELDS[cls])))
+        elif cls is tuple:
+            key = (tuple, *map(number, value))
+            canonical = tuple(shared[n] for n in key[1:])
+        elif cls is float:
+            key = (float, repr(value))
+        elif cls in (str, int, bool, type(None)):
+            key = (cls, value)
+        else:  # lists and dicts (a default's data), enums: written as they are
+            key = (object, id(value))
+        found = numbers.get(key)
+        if found is None:
+            found = numbers[key] = len(shared)
+            shared.append(canonical)
+        known[id(value)] = found
+        return found
 
     def reduce(node: Any) -> tuple[Any, ...]:
         cls = type(node)
-        values = tuple(canonical(getattr(node, name)) for name in _FIELDS[cls])
+        values = tuple(shared[number(getattr(node, name))] for name in _FIELDS[cls])
         if cls in _KEYWORD_ONLY:
             return _keywords, (cls, values)
         return cls, values
