@@ -35,6 +35,7 @@ import dataclasses
 import hashlib
 import io
 import marshal
+import operator
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
@@ -361,56 +362,65 @@ def save(package: str, journal: Journal) -> None:
 
 def _dumps(memo: dict[str, Any]) -> bytes:
     """The memo pickled so that it loads fast: each IR node is rebuilt by calling its class
-    (not by the frozen dataclass's `__setstate__`, three times slower), and identical nodes,
-    strings and tuples are written once (GitHub's 27,000 nodes are 8,400 distinct).
+    (not by the frozen dataclass's `__setstate__`, three times slower), and identical nodes
+    and tuples are written once (GitHub's 27,000 nodes are 8,400 distinct).
 
-    Identical, not equal: `LiteralType(True) == LiteralType(1)` and `0.0 == -0.0`, so values
-    are told apart by type (and floats by `repr`) before they are shared."""
-    numbers: dict[Any, int] = {}  # strict key -> number of the value
+    Identical, not equal: `LiteralType(True) == LiteralType(1)` and `0.0 == -0.0`, so a node's
+    key holds the type of each of its values (and floats by `repr`)."""
+    numbers: dict[tuple[Any, ...], int] = {}  # key of a node or tuple -> its number
+    values: list[tuple[Any, ...]] = []  # number -> the values written for it
     shared: list[Any] = []  # number -> the one object written for it
-    known: dict[int, int] = {}  # id of an object (alive in `memo` or `shared`) -> its number
+    known: dict[int, int] = {}  # id of a node or tuple (alive in `memo`) -> its number
 
     def number(value: Any) -> int:
         found = known.get(id(value))
         if found is not None:
             return found
         cls = type(value)
-        canonical = value
-        if cls in _FIELDS:
-            key: tuple[Any, ...] = (cls, *map(number, (getattr(value, f) for f in _FIELDS[cls])))
-        elif cls is tuple:
-            key = (tuple, *map(number, value))
-            canonical = tuple(shared[n] for n in key[1:])
-        elif cls is float:
-            key = (float, repr(value))
-        elif cls in (str, int, bool, type(None)):
-            key = (cls, value)
-        else:  # lists and dicts (a default's data), enums: written as they are
-            key = (object, id(value))
+        items = value if cls is tuple else _GETTERS[cls](value)
+        parts: list[Any] = []
+        canonical: list[Any] = []
+        for item in items:
+            kind = type(item)
+            if kind is tuple or kind in _GETTERS:
+                n = number(item)
+                parts.append(n)
+                canonical.append(shared[n])
+                continue
+            parts.append(repr(item) if kind is float else id(item)
+                         if kind is list or kind is dict else item)
+            canonical.append(item)
+        key = (cls, *map(type, items), *parts)
         found = numbers.get(key)
         if found is None:
             found = numbers[key] = len(shared)
-            shared.append(canonical)
+            values.append(tuple(canonical))
+            shared.append(values[-1] if cls is tuple else value)
         known[id(value)] = found
         return found
 
     def reduce(node: Any) -> tuple[Any, ...]:
         cls = type(node)
-        values = tuple(shared[number(getattr(node, name))] for name in _FIELDS[cls])
+        arguments = values[number(node)]
         if cls in _KEYWORD_ONLY:
-            return _keywords, (cls, values)
-        return cls, values
+            return _keywords, (cls, arguments)
+        return cls, arguments
 
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = {cls: reduce for cls in _FIELDS}
+    table: dict[type[Any], Callable[[Any], tuple[Any, ...]]] = {cls: reduce for cls in _GETTERS}
+    table[Unit] = lambda unit: (Unit, (unit.key, unit.entries, unit.effects, unit.result))
+    pickler.dispatch_table = table
     pickler.dump(memo)
     return buffer.getvalue()
 
 
-_IR_CLASSES = [value for value in [*vars(ir).values(), Unit]
+_IR_CLASSES = [value for value in vars(ir).values()
                if isinstance(value, type) and dataclasses.is_dataclass(value)]
 _FIELDS: dict[type[Any], tuple[str, ...]] = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _IR_CLASSES}
+_GETTERS = {cls: operator.attrgetter(*names) if len(names) > 1 else
+            (lambda node, name=names[0]: (getattr(node, name),))
+            for cls, names in _FIELDS.items() if names}
 _KEYWORD_ONLY = frozenset(cls for cls in _IR_CLASSES
                           if any(f.kw_only for f in dataclasses.fields(cls)))
 
