@@ -76,6 +76,17 @@ class ResolvedSpec:
         """The value a `$ref` found in `document` points to (checked by `resolve_refs`)."""
         return self._targets[(document.resolved_path, ref)]
 
+    def chain(self, located: Located) -> list[Located]:
+        """`located` and every value `follow` passes through to its result (the last)."""
+        reads, self.reads = self.reads, []
+        try:
+            self.follow(located)
+            return [located, *self.reads]
+        finally:
+            if reads is not None:
+                reads.extend(self.reads)
+            self.reads = reads
+
     def follow(self, located: Located) -> Located:
         """Follow `$ref`s until a value that is not a reference (for non-schema objects)."""
         seen: set[tuple[Path, str]] = set()

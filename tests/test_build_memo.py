@@ -353,3 +353,72 @@ def test_damaged_pack_is_a_cold_build(damage: str, tmp_path: Path,
         path.write_bytes(path.read_bytes()[:len(path.read_bytes()) // 2])
     _assert_same(runs.build(spec), cold)
     assert runs.counts[-1][0] == 0
+
+
+def _small_spec(schemas: dict[str, Any], paths: dict[str, Any],
+                path_items: dict[str, Any] | None = None) -> dict[str, Any]:
+    components: dict[str, Any] = {"schemas": schemas}
+    if path_items is not None:
+        components["pathItems"] = path_items
+    return {"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+            "paths": paths, "components": components}
+
+
+def _get(parameters: list[Any], response: Any) -> dict[str, Any]:
+    return {"get": {"parameters": parameters, "responses": {"200": {
+        "description": "ok", "content": {"application/json": {"schema": response}}}}}}
+
+
+def test_a_chain_of_path_item_references(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An operation depends on every path item its path's `$ref`s pass through."""
+    items = {"A": {"$ref": "#/components/pathItems/B"},
+             "B": _get([], {"type": "string"}),
+             "C": _get([{"name": "q", "in": "query", "schema": {"type": "integer"}}],
+                       {"type": "integer"})}
+    original = _small_spec({}, {"/x": {"$ref": "#/components/pathItems/A"}}, items)
+    edited = copy.deepcopy(original)
+    edited["components"]["pathItems"]["A"] = {"$ref": "#/components/pathItems/C"}
+    _check_edit(Runs(tmp_path, monkeypatch), tmp_path / "spec.json", original, edited)
+
+
+def test_a_parameter_style_reads_declarations(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whether a parameter is structured (its style applies) is read from the declarations
+    its type names, through aliases: a change to a component the operation never refers to
+    directly must rebuild it."""
+    schemas = {"Filter": {"anyOf": [{"$ref": "#/components/schemas/Inner"},
+                                    {"type": "boolean"}]},
+               "Inner": {"type": "object", "properties": {"a": {"type": "string"}}}}
+    parameter = {"name": "filter", "in": "query", "style": "deepObject", "explode": True,
+                 "schema": {"$ref": "#/components/schemas/Filter"}}
+    original = _small_spec(schemas, {"/x": _get([parameter], {"type": "string"})})
+    edited = copy.deepcopy(original)
+    edited["components"]["schemas"]["Inner"] = {"type": "string"}
+    runs = Runs(tmp_path, monkeypatch)
+    _check_edit(runs, tmp_path / "spec.json", original, edited)
+    spec = tmp_path / "spec.json"
+    encodings = []
+    for data in (original, edited):
+        spec.write_text(json.dumps(data), encoding="utf-8")
+        api = runs.build(spec)[0]
+        assert api is not None
+        encodings.append(api.operations[0].parameters[0].encoding)
+    assert encodings == [ir.ParamEncoding.DEEP_OBJECT, ir.ParamEncoding.PLAIN]
+
+
+def test_a_discriminator_reads_the_tag_of_each_variant(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A discriminator's implicit mapping reads the one value each variant's tag property
+    allows (`_only_value`), a fact of the variant's declaration."""
+    schemas = {
+        "Pet": {"oneOf": [{"$ref": "#/components/schemas/Cat"},
+                          {"$ref": "#/components/schemas/Dog"}],
+                "discriminator": {"propertyName": "kind"}},
+        "Cat": {"type": "object", "properties": {"kind": {"$ref": "#/components/schemas/CatKind"}}},
+        "Dog": {"type": "object", "properties": {"kind": {"const": "dog"}}},
+        "CatKind": {"type": "string", "enum": ["cat"]},
+    }
+    original = _small_spec(schemas, {"/pets": _get([], {"$ref": "#/components/schemas/Pet"})})
+    edited = copy.deepcopy(original)
+    edited["components"]["schemas"]["CatKind"]["enum"] = ["kitten"]
+    _check_edit(Runs(tmp_path, monkeypatch), tmp_path / "spec.json", original, edited)

@@ -353,17 +353,19 @@ def save(package: str, journal: Journal) -> None:
     memo = journal.memo()
     if memo is None:
         return
-    try:
-        data = _dumps(memo)
+    try:  # nodes are shared anew when most units were built anew (see `_dumps`)
+        data = _dumps(memo, share=journal.reused < len(journal.units) // 2)
     except (pickle.PicklingError, TypeError, ValueError, RecursionError, AttributeError):
         return
     cache.write_pack(path, _format(), {"memo": data})
 
 
-def _dumps(memo: dict[str, Any]) -> bytes:
+def _dumps(memo: dict[str, Any], share: bool = True) -> bytes:
     """The memo pickled so that it loads fast: each IR node is rebuilt by calling its class
-    (not by the frozen dataclass's `__setstate__`, three times slower), and identical nodes
-    and tuples are written once (GitHub's 27,000 nodes are 8,400 distinct).
+    (not by the frozen dataclass's `__setstate__`, three times slower), and, with `share`,
+    identical nodes and tuples are written once (GitHub's 27,000 nodes are 8,400 distinct;
+    finding them takes 50 ms). Without, only the same objects are written once: the units a
+    run replayed share the nodes of the pack they came from.
 
     Identical, not equal: `LiteralType(True) == LiteralType(1)` and `0.0 == -0.0`, so a node's
     key holds the type of each of its values (and floats by `repr`)."""
@@ -401,7 +403,7 @@ def _dumps(memo: dict[str, Any]) -> bytes:
 
     def reduce(node: Any) -> tuple[Any, ...]:
         cls = type(node)
-        arguments = values[number(node)]
+        arguments = values[number(node)] if share else _GETTERS[cls](node)
         if cls in _KEYWORD_ONLY:
             return _keywords, (cls, arguments)
         return cls, arguments

@@ -93,8 +93,8 @@ class OperationBuilder:
                 self._reporter.warning(root.document.display_name, pointer_join("/paths", str(path)),
                                        "path is not valid Unicode text; its operations are skipped")
                 continue
-            entry = root.child("paths", path)
-            item = self._spec.follow(entry)
+            chain = self._spec.chain(root.child("paths", path))
+            item = chain[-1]
             if not isinstance(item.value, dict):
                 if item.value is not None:
                     self._reporter.warning(item.document.display_name, item.pointer,
@@ -103,7 +103,7 @@ class OperationBuilder:
             for method in HTTP_METHODS:
                 if method in item.value:
                     operation = run_unit(self._journal, ("operation", path, method),
-                                         (entry, item),
+                                         chain,
                                          lambda: self._operation(str(path), method, item))
                     if operation is not None:
                         operations.append(operation)
