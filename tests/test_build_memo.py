@@ -422,3 +422,24 @@ def test_a_discriminator_reads_the_tag_of_each_variant(
     edited = copy.deepcopy(original)
     edited["components"]["schemas"]["CatKind"]["enum"] = ["kitten"]
     _check_edit(Runs(tmp_path, monkeypatch), tmp_path / "spec.json", original, edited)
+
+
+def test_an_edit_in_another_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Units depend on the entries of the files their `$ref`s reach, not only the root's."""
+    runs = Runs(tmp_path, monkeypatch)
+    spec, models = tmp_path / "spec.json", tmp_path / "models.json"
+    pet = {"type": "object", "properties": {"name": {"type": "string"},
+                                            "owner": {"$ref": "#/Owner"}}}
+    owner = {"type": "object", "properties": {"id": {"type": "string"}}}
+    root = _small_spec({"Pets": {"type": "array", "items": {"$ref": "models.json#/Pet"}}},
+                       {"/pets": _get([], {"$ref": "#/components/schemas/Pets"}),
+                        "/pet": _get([], {"$ref": "models.json#/Pet"})})
+    spec.write_text(json.dumps(root), encoding="utf-8")
+    models.write_text(json.dumps({"Pet": pet, "Owner": owner}), encoding="utf-8")
+    assert runs.build(spec)[0] is not None
+    owner["properties"]["zz"] = {"type": "object", "properties": {"a": {"type": "integer"}}}
+    models.write_text(json.dumps({"Pet": pet, "Owner": owner}), encoding="utf-8")
+    memoized = runs.build(spec)
+    _assert_same(memoized, runs.build(spec, incremental=False))
+    assert memoized[0] is not None and any(
+        d.name.startswith("OwnerZz") for d in memoized[0].declarations)
