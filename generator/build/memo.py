@@ -32,6 +32,7 @@ cannot write (a YAML timestamp) turns the memo off for the run.
 from __future__ import annotations
 
 import dataclasses
+import enum
 import hashlib
 import io
 import marshal
@@ -380,6 +381,16 @@ def _dumps(memo: dict[str, Any], share: bool = True) -> bytes:
             return found
         cls = type(value)
         items = value if cls is tuple else _GETTERS[cls](value)
+        kinds = tuple(map(type, items))
+        if _PLAIN.issuperset(kinds):  # no node, tuple, float, list or dict among them
+            key = (cls, *kinds, *items)
+            found = numbers.get(key)
+            if found is None:
+                found = numbers[key] = len(shared)
+                values.append(items)
+                shared.append(value)
+            known[id(value)] = found
+            return found
         parts: list[Any] = []
         canonical: list[Any] = []
         for item in items:
@@ -392,7 +403,7 @@ def _dumps(memo: dict[str, Any], share: bool = True) -> bytes:
             parts.append(repr(item) if kind is float else id(item)
                          if kind is list or kind is dict else item)
             canonical.append(item)
-        key = (cls, *map(type, items), *parts)
+        key = (cls, *kinds, *parts)
         found = numbers.get(key)
         if found is None:
             found = numbers[key] = len(shared)
@@ -423,6 +434,10 @@ _FIELDS: dict[type[Any], tuple[str, ...]] = {cls: tuple(f.name for f in dataclas
 _GETTERS = {cls: operator.attrgetter(*names) if len(names) > 1 else
             (lambda node, name=names[0]: (getattr(node, name),))
             for cls, names in _FIELDS.items() if names}
+# values a node's key may hold as they are: equal ones are identical
+_PLAIN = frozenset({str, int, bool, type(None),
+                    *(value for value in vars(ir).values()
+                      if isinstance(value, type) and issubclass(value, enum.Enum))})
 _KEYWORD_ONLY = frozenset(cls for cls in _IR_CLASSES
                           if any(f.kw_only for f in dataclasses.fields(cls)))
 
