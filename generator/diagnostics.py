@@ -70,6 +70,15 @@ class Reporter:
         for work done in another process, whose diagnostics come back to this one."""
         return Reporter(self.strict, [], dict(self.sources), set(self._seen))
 
+    def mark(self) -> tuple[int, frozenset[tuple[str, str, str]]]:
+        """Where the reporter is now, for `rewind`."""
+        return len(self.diagnostics), frozenset(self._seen)
+
+    def rewind(self, mark: tuple[int, frozenset[tuple[str, str, str]]]) -> None:
+        """Forget every diagnostic reported since `mark` (work that is done again)."""
+        del self.diagnostics[mark[0]:]
+        self._seen = set(mark[1])
+
     def add_source(self, source: Source) -> None:
         self.sources[source.display_name] = source
 

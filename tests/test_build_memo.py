@@ -355,6 +355,61 @@ def test_damaged_pack_is_a_cold_build(damage: str, tmp_path: Path,
     assert runs.counts[-1][0] == 0
 
 
+class _Exploit:
+    """Unpickling this makes a folder (`os.makedirs`): what a poisoned cache could do."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        import os
+
+        return os.makedirs, (str(self.marker),)
+
+
+def test_a_pack_naming_other_code_is_refused(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pack loader finds only IR classes, `Unit`, severities and paths: a pack calling
+    anything else is a cold build, and nothing else is called (plain `pickle.loads` would have
+    made the folder)."""
+    runs = Runs(tmp_path, monkeypatch)
+    spec = ROOT / "specs" / "krea.yaml"
+    cold = runs.build(spec)
+    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(runs.cache))
+    path = memo.pack_name("client")
+    assert path is not None
+    marker = tmp_path / "made-by-the-pack"
+    cache.write_pack(path, memo._format(),
+                     {"memo": memo.pickle.dumps({"units": [_Exploit(marker)]})})
+    _assert_same(runs.build(spec), cold)
+    assert runs.counts[-1][0] == 0 and not marker.exists()
+    memo.pickle.loads(memo.pickle.dumps(_Exploit(marker)))
+    assert marker.exists()  # what the test guards against
+
+
+def test_a_replay_that_diverges_is_built_cold(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A replayed claim that comes out differently (which the memo's rules say cannot happen)
+    makes `build_api` build everything anew: the same IR and diagnostics as a cold build, no
+    error."""
+    runs = Runs(tmp_path, monkeypatch)
+    spec = CORPUS / "edge" / "dcg-discriminator_allof.yaml"
+    cold = runs.build(spec)
+    apply = memo.Journal._apply
+    diverged: list[tuple[Any, ...]] = []
+
+    def diverge(journal: memo.Journal, effect: tuple[Any, ...]) -> None:
+        if isinstance(journal.containers.get(effect[0]), memo.Namespace):
+            diverged.append(effect)
+            raise memo.Diverged("a claim came out differently")
+        apply(journal, effect)
+
+    monkeypatch.setattr(memo.Journal, "_apply", diverge)
+    _assert_same(runs.build(spec), cold)
+    assert diverged
+    _assert_same(runs.build(spec, incremental=False), cold)
+
+
 def _small_spec(schemas: dict[str, Any], paths: dict[str, Any],
                 path_items: dict[str, Any] | None = None) -> dict[str, Any]:
     components: dict[str, Any] = {"schemas": schemas}

@@ -40,6 +40,16 @@ def build_api(
     """The IR of the spec. `incremental`: with a cache, reuse what the last build of `package`
     built of each component and operation whose inputs did not change (`memo`); the result is
     the same either way."""
+    mark = reporter.mark()
+    try:
+        return _build_api(spec, family, reporter, package, spec_sha256, incremental)
+    except memo.Diverged:
+        reporter.rewind(mark)
+        return _build_api(spec, family, reporter, package, spec_sha256, incremental=False)
+
+
+def _build_api(spec: ResolvedSpec, family: str, reporter: Reporter, package: str,
+               spec_sha256: str, incremental: bool) -> ir.Api:
     data = spec.root.data
     info = data.get("info") if isinstance(data.get("info"), dict) else {}
     security = _security_schemes(spec, reporter)

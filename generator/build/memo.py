@@ -59,6 +59,11 @@ _MISSING_DIGEST = b"-"
 _MEMO_VERSION = "clientgen ir 1"
 
 
+class Diverged(Exception):
+    """A replayed unit's effects do not fit the state (which the memo's rules say cannot
+    happen): `build_api` then builds everything anew rather than trust the memo."""
+
+
 @dataclass(frozen=True, slots=True)
 class Unit:
     """What building a unit did: its key, the entries it read, its effects and its result."""
@@ -249,7 +254,7 @@ class Journal:
         container = self.containers[tag]
         if isinstance(container, Namespace):
             if container.claim(effect[1]) != effect[2]:  # the state is the earlier run's
-                raise AssertionError(f"IR memo: {effect!r} claimed another name on replay")
+                raise Diverged(f"IR memo: {effect!r} claimed another name on replay")
         else:
             dict.__setitem__(container, effect[1], effect[2])
 
@@ -337,7 +342,7 @@ def load(package: str) -> dict[str, Any] | None:
     if not isinstance(data, bytes):
         return None
     try:
-        memo = pickle.loads(data)
+        memo = _PackUnpickler(io.BytesIO(data)).load()
     except Exception:  # a damaged pack is a cold build, never an error
         return None
     if not isinstance(memo, dict) or not isinstance(memo.get("units"), list) \
@@ -345,6 +350,18 @@ def load(package: str) -> dict[str, Any] | None:
             or not all(isinstance(unit, Unit) for unit in memo["units"]):
         return None
     return memo
+
+
+class _PackUnpickler(pickle.Unpickler):
+    """Loads only what `_dumps` writes: IR classes and enums, `Unit`, `_keywords`, severities
+    and paths. A pack from anywhere else (a cache shared between machines, say) can hold
+    wrong data, never make this process import or call anything else."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        allowed = _UNPICKLABLE.get(module)
+        if allowed is None or name not in allowed:
+            raise pickle.UnpicklingError(f"IR memo: {module}.{name} is not in a pack")
+        return super().find_class(module, name)
 
 
 def save(package: str, journal: Journal) -> None:
@@ -444,3 +461,15 @@ _KEYWORD_ONLY = frozenset(cls for cls in _IR_CLASSES
 
 def _keywords(cls: type[Any], values: tuple[Any, ...]) -> Any:
     return cls(**dict(zip(_FIELDS[cls], values)))
+
+
+# module -> the names a pack may refer to there (`_PackUnpickler`)
+_UNPICKLABLE: dict[str, frozenset[str]] = {
+    ir.__name__: frozenset(name for name, value in vars(ir).items()
+                           if isinstance(value, type) and (dataclasses.is_dataclass(value)
+                                                           or issubclass(value, enum.Enum))),
+    __name__: frozenset({"Unit", "_keywords"}),
+    Severity.__module__: frozenset({"Severity"}),
+    "pathlib": frozenset({"PosixPath", "WindowsPath", "PurePosixPath", "PureWindowsPath",
+                          "Path"}),
+}
