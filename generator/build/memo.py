@@ -371,70 +371,26 @@ def save(package: str, journal: Journal) -> None:
     memo = journal.memo()
     if memo is None:
         return
-    try:  # nodes are shared anew when most units were built anew (see `_dumps`)
-        data = _dumps(memo, share=journal.reused < len(journal.units) // 2)
+    try:
+        data = _dumps(memo)
     except (pickle.PicklingError, TypeError, ValueError, RecursionError, AttributeError):
         return
     cache.write_pack(path, _format(), {"memo": data})
 
 
-def _dumps(memo: dict[str, Any], share: bool = True) -> bytes:
+def _dumps(memo: dict[str, Any]) -> bytes:
     """The memo pickled so that it loads fast: each IR node is rebuilt by calling its class
-    (not by the frozen dataclass's `__setstate__`, three times slower), and, with `share`,
-    identical nodes and tuples are written once (GitHub's 27,000 nodes are 8,400 distinct;
-    finding them takes 50 ms). Without, only the same objects are written once: the units a
-    run replayed share the nodes of the pack they came from.
-
-    Identical, not equal: `LiteralType(True) == LiteralType(1)` and `0.0 == -0.0`, so a node's
-    key holds the type of each of its values (and floats by `repr`)."""
-    numbers: dict[tuple[Any, ...], int] = {}  # key of a node or tuple -> its number
-    values: list[tuple[Any, ...]] = []  # number -> the values written for it
-    shared: list[Any] = []  # number -> the one object written for it
-    known: dict[int, int] = {}  # id of a node or tuple (alive in `memo`) -> its number
-
-    def number(value: Any) -> int:
-        found = known.get(id(value))
-        if found is not None:
-            return found
-        cls = type(value)
-        items = value if cls is tuple else _GETTERS[cls](value)
-        kinds = tuple(map(type, items))
-        if _PLAIN.issuperset(kinds):  # no node, tuple, float, list or dict among them
-            key = (cls, *kinds, *items)
-            found = numbers.get(key)
-            if found is None:
-                found = numbers[key] = len(shared)
-                values.append(items)
-                shared.append(value)
-            known[id(value)] = found
-            return found
-        parts: list[Any] = []
-        canonical: list[Any] = []
-        for item in items:
-            kind = type(item)
-            if kind is tuple or kind in _GETTERS:
-                n = number(item)
-                parts.append(n)
-                canonical.append(shared[n])
-                continue
-            parts.append(repr(item) if kind is float else id(item)
-                         if kind is list or kind is dict else item)
-            canonical.append(item)
-        key = (cls, *kinds, *parts)
-        found = numbers.get(key)
-        if found is None:
-            found = numbers[key] = len(shared)
-            values.append(tuple(canonical))
-            shared.append(values[-1] if cls is tuple else value)
-        known[id(value)] = found
-        return found
+    (not by the frozen dataclass's `__setstate__`, three times slower). The same object is
+    written once (pickle's memo), so the units a run replayed share the nodes of the pack they
+    came from. Equal nodes that are distinct objects are not merged: finding them took a cold
+    GitHub build 44 ms of its 0.11 s for the memo, and loading the smaller pack saved 16 ms.
+    """
 
     def reduce(node: Any) -> tuple[Any, ...]:
         cls = type(node)
-        arguments = values[number(node)] if share else _GETTERS[cls](node)
         if cls in _KEYWORD_ONLY:
-            return _keywords, (cls, arguments)
-        return cls, arguments
+            return _keywords, (cls, _GETTERS[cls](node))
+        return cls, _GETTERS[cls](node)
 
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
@@ -447,14 +403,11 @@ def _dumps(memo: dict[str, Any], share: bool = True) -> bytes:
 
 _IR_CLASSES = [value for value in vars(ir).values()
                if isinstance(value, type) and dataclasses.is_dataclass(value)]
-_FIELDS: dict[type[Any], tuple[str, ...]] = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _IR_CLASSES}
+_FIELDS: dict[type[Any], tuple[str, ...]] = {
+    cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _IR_CLASSES}
 _GETTERS = {cls: operator.attrgetter(*names) if len(names) > 1 else
             (lambda node, name=names[0]: (getattr(node, name),))
             for cls, names in _FIELDS.items() if names}
-# values a node's key may hold as they are: equal ones are identical
-_PLAIN = frozenset({str, int, bool, type(None),
-                    *(value for value in vars(ir).values()
-                      if isinstance(value, type) and issubclass(value, enum.Enum))})
 _KEYWORD_ONLY = frozenset(cls for cls in _IR_CLASSES
                           if any(f.kw_only for f in dataclasses.fields(cls)))
 
