@@ -60,6 +60,9 @@ class ResolvedSpec:
         # while not None, every value reached through a reference is added here (the IR memo
         # records what each unit of the build reads: `build.memo`)
         self.reads: list[Located] | None = None
+        # likewise the targets of references whose content the reader does not look into, only
+        # what kind of schema they are (see `resolve_extra_ref`'s `shape_only`)
+        self.shape_reads: list[Located] | None = None
 
     def note_read(self, located: Located) -> None:
         """`located` is read (see `reads`)."""
@@ -249,10 +252,13 @@ def _report_ref_cycles(spec: ResolvedSpec, reporter: Reporter) -> None:
 
 
 def resolve_extra_ref(
-    spec: ResolvedSpec, ref: str, document: Document, pointer: str, reporter: Reporter
+    spec: ResolvedSpec, ref: str, document: Document, pointer: str, reporter: Reporter,
+    shape_only: bool = False,
 ) -> Located | None:
     """Resolve a reference that is not a `$ref` key (a discriminator mapping value), under the
-    same rules as every other reference."""
+    same rules as every other reference. `shape_only`: the caller reads the target's keywords
+    but not its properties or description (`build.memo.shape`), unless it builds it (then it
+    notes the whole read itself, `ResolvedSpec.note_read`)."""
     key = (document.resolved_path, ref)
     if key not in spec._targets:
         pending: list[Document] = []
@@ -269,6 +275,9 @@ def resolve_extra_ref(
                         spec._targets[nested_key] = nested
         spec._targets[key] = target
     found = spec._targets[key]
-    if spec.reads is not None:
+    if shape_only:
+        if spec.shape_reads is not None:
+            spec.shape_reads.append(found)
+    elif spec.reads is not None:
         spec.reads.append(found)
     return found

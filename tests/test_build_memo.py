@@ -498,3 +498,51 @@ def test_an_edit_in_another_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     _assert_same(memoized, runs.build(spec, incremental=False))
     assert memoized[0] is not None and any(
         d.name.startswith("OwnerZz") for d in memoized[0].declarations)
+
+
+def _referring_spec(target: dict[str, Any]) -> dict[str, Any]:
+    """`Target` is built by a unit of its own, before `Holder` refers to it."""
+    schemas = {"Target": target,
+               "Holder": {"type": "object",
+                          "properties": {"target": {"$ref": "#/components/schemas/Target"}}},
+               "Child": {"allOf": [{"$ref": "#/components/schemas/Target"},
+                                   {"type": "object", "properties": {"kind": {
+                                       "type": "string", "enum": ["child"]}}}]}}
+    return _small_spec(schemas, {})
+
+
+SHAPE_EDITS: dict[str, Callable[[dict[str, Any]], None]] = {
+    "a property added": lambda target: target["properties"].update(added={"type": "string"}),
+    "a description changed": lambda target: target.update(description="other"),
+    "readOnly": lambda target: target.update(readOnly=True),
+    "a discriminator": lambda target: target.update(
+        discriminator={"propertyName": "kind"}),
+    "an enum instead": lambda target: (target.clear(), target.update(type="string",
+                                                                     enum=["a", "b"])),
+}
+
+
+@pytest.mark.parametrize("edit", SHAPE_EDITS, ids=str)
+def test_a_reference_reads_the_shape_of_its_target(edit: str, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A unit that refers to a schema another unit built reads its shape (its keywords), not
+    its properties or description: an edit of those rebuilds the target's unit and the units
+    that merge its properties (`allOf`), not the others; an edit of its keywords (readOnly, a discriminator, its kind) rebuilds the units that refer to it,
+    and the result is a cold build's either way."""
+    original = _referring_spec({"type": "object",
+                                "properties": {"kind": {"type": "string"}}})
+    edited = copy.deepcopy(original)
+    SHAPE_EDITS[edit](edited["components"]["schemas"]["Target"])
+    runs = Runs(tmp_path, monkeypatch)
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(original), encoding="utf-8")
+    runs.build(spec)
+    spec.write_text(json.dumps(edited), encoding="utf-8")
+    memoized = runs.build(spec)
+    reused, units = runs.counts[-1]
+    _assert_same(memoized, runs.build(spec, incremental=False))
+    if edit in ("a property added", "a description changed"):
+        # Holder replayed; Child merges Target's properties (`allOf`): rebuilt
+        assert (reused, units) == (1, 3)
+    else:
+        assert reused < 2

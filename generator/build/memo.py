@@ -11,6 +11,8 @@ While a unit is built, the `Journal` records
   follows, discriminator mappings, `allOf` parents, the root `security`), and, when it reads the
   content of a declaration another unit built (pagination, a parameter's style, a
   discriminator's implicit value), every entry that unit read;
+- of a schema that a reference leads to and another unit builds, only its *shape*
+  (`shape`: its keywords, not its properties or description);
 - its effects on the builders' shared state, in order: names claimed in the declaration and
   method namespaces, writes to the builders' dictionaries (declarations, named schemas,
   polymorphic references, operationIds, …), and its reporter calls.
@@ -56,6 +58,20 @@ Entry = tuple[str, str]  # (document's resolved path, pointer of the entry)
 Effect = tuple[Any, ...]  # (tag, *arguments); see `Journal._apply`
 
 _MISSING_DIGEST = b"-"
+# An entry whose pointer starts with this (no JSON pointer does) is the `shape` of the schema at
+# the rest of it.
+SHAPE = "shape:"
+
+
+def shape(schema: Any) -> Any:
+    """What a unit that refers to a schema built elsewhere reads of it (`resolve_extra_ref`'s
+    `shape_only`): its keywords (kind, enum, variants, discriminator, readOnly, …), not its
+    properties (only that it has some) nor its description. So a property added to a schema
+    that hundreds of others refer to rebuilds that schema, not them."""
+    if not isinstance(schema, dict):
+        return schema
+    return {key: True if key == "properties" else value
+            for key, value in schema.items() if key != "description"}
 _MEMO_VERSION = "clientgen ir 1"
 
 
@@ -210,14 +226,17 @@ class Journal:
             return old.result  # type: ignore[no-any-return]
         log: list[Effect] = []
         read: list[Located] = list(reads)
+        shapes: list[Located] = []
         self._reads_declarations = set()
-        self.log, self._spec.reads = log, read
+        self.log, self._spec.reads, self._spec.shape_reads = log, read, shapes
         try:
             result = build()
         finally:
-            self.log, self._spec.reads = None, None
+            self.log, self._spec.reads, self._spec.shape_reads = None, None, None
         entries = {self._entry(located.document.resolved_path, located.pointer)
                    for located in read}
+        entries.update((str(located.document.resolved_path), SHAPE + located.pointer)
+                       for located in shapes)
         entries |= self._reads_declarations
         unit = Unit(key, tuple(sorted(entries)), tuple(log), result)
         if old is None or _structure(unit.effects) != _structure(old.effects):
@@ -274,6 +293,9 @@ class Journal:
         return digest
 
     def _compute_digest(self, entry: Entry) -> bytes:
+        pointer, shape_only = entry[1], entry[1].startswith(SHAPE)
+        if shape_only:
+            pointer = pointer[len(SHAPE):]
         if not self._documents_by_name:
             self._documents_by_name = {str(path): document
                                        for path, document in self._spec.documents.items()}
@@ -281,7 +303,7 @@ class Journal:
         if document is None:
             return _MISSING_DIGEST
         value = document.data
-        for token in pointer_tokens(entry[1]):
+        for token in pointer_tokens(pointer):
             if isinstance(value, dict):
                 if token in value:
                     value = value[token]
@@ -293,6 +315,8 @@ class Journal:
                 value = value[int(token)]
             else:
                 return _MISSING_DIGEST
+        if shape_only:
+            value = shape(value)
         try:
             data = marshal.dumps(value, 2)
         except (ValueError, RecursionError):

@@ -167,8 +167,11 @@ class SchemaConverter:
         """The IR type of the schema at `located`; inline declarations are named from `hint`."""
         schema = located.value
         if isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
+            # the target's kind and discriminator are read here, its content only when `named`
+            # builds it
             target = resolve_extra_ref(
-                self._spec, schema["$ref"], located.document, located.pointer, self._reporter
+                self._spec, schema["$ref"], located.document, located.pointer, self._reporter,
+                shape_only=True,
             )
             if target is None:
                 return ir.ANY
@@ -529,7 +532,7 @@ class SchemaConverter:
                 ref = f"#/components/schemas/{ref}"
             target = resolve_extra_ref(self._spec, ref, located.document,
                                        located.pointer + "/discriminator/mapping",
-                                       self._reporter)
+                                       self._reporter, shape_only=True)
             if target is not None:
                 targets.append((str(value), target))
         return targets
@@ -668,7 +671,7 @@ class SchemaConverter:
         target_schema = schema
         if isinstance(schema.get("$ref"), str):
             target = resolve_extra_ref(self._spec, schema["$ref"], prop.document, prop.pointer,
-                                       self._reporter)
+                                       self._reporter, shape_only=True)  # its readOnly/writeOnly
             target_schema = target.value if target and isinstance(target.value, dict) else {}
         description = self._description(schema)
         if not description and isinstance(schema.get("$ref"), str):
