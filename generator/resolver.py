@@ -168,15 +168,22 @@ def _resolve_one(
     if fragment and not fragment.startswith("/"):
         refuse("anchor references (#name) are not supported; use a JSON pointer")
         return None
-    value: Any = target_document.data
     try:
-        for token in pointer_tokens(fragment):
-            value = _step(value, token)
+        value = value_at(target_document.data, fragment)
     except (KeyError, IndexError, TypeError, ValueError):
         refuse("does not resolve (no such location in "
                f"{'this document' if target_document is document else file_part})")
         return None
     return Located(value, target_document, fragment)
+
+
+def value_at(data: Any, pointer: str) -> Any:
+    """The value at a JSON pointer in `data`, as a `$ref` finds it; LookupError, TypeError or
+    ValueError when there is none."""
+    value = data
+    for token in pointer_tokens(pointer):
+        value = _step(value, token)
+    return value
 
 
 def _step(value: Any, token: str) -> Any:

@@ -47,7 +47,7 @@ from typing import Any, Callable, Iterable, Sequence, TypeVar
 from .. import cache, freshness, ir
 from ..diagnostics import Reporter, Severity, pointer_join, pointer_tokens
 from ..naming import Namespace
-from ..resolver import Located, ResolvedSpec
+from ..resolver import Located, ResolvedSpec, value_at
 
 T = TypeVar("T")
 K = TypeVar("K")
@@ -58,6 +58,7 @@ Entry = tuple[str, str]  # (document's resolved path, pointer of the entry)
 Effect = tuple[Any, ...]  # (tag, *arguments); see `Journal._apply`
 
 _MISSING_DIGEST = b"-"
+_MEMO_VERSION = "clientgen ir 1"
 # An entry whose pointer starts with this (no JSON pointer does) is the `shape` of the schema at
 # the rest of it.
 SHAPE = "shape:"
@@ -67,12 +68,12 @@ def shape(schema: Any) -> Any:
     """What a unit that refers to a schema built elsewhere reads of it (`resolve_extra_ref`'s
     `shape_only`): its keywords (kind, enum, variants, discriminator, readOnly, …), not its
     properties (only that it has some) nor its description. So a property added to a schema
-    that hundreds of others refer to rebuilds that schema, not them."""
+    that hundreds of others refer to rebuilds that schema (and those that merge it through
+    `allOf`), not the units that only refer to it."""
     if not isinstance(schema, dict):
         return schema
     return {key: True if key == "properties" else value
             for key, value in schema.items() if key != "description"}
-_MEMO_VERSION = "clientgen ir 1"
 
 
 class Diverged(Exception):
@@ -302,19 +303,10 @@ class Journal:
         document = self._documents_by_name.get(entry[0])
         if document is None:
             return _MISSING_DIGEST
-        value = document.data
-        for token in pointer_tokens(pointer):
-            if isinstance(value, dict):
-                if token in value:
-                    value = value[token]
-                elif token.lstrip("-").isdigit() and int(token) in value:
-                    value = value[int(token)]
-                else:
-                    return _MISSING_DIGEST
-            elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
-                value = value[int(token)]
-            else:
-                return _MISSING_DIGEST
+        try:
+            value = value_at(document.data, pointer)
+        except (KeyError, IndexError, TypeError, ValueError):
+            return _MISSING_DIGEST
         if shape_only:
             value = shape(value)
         try:
