@@ -7,11 +7,12 @@ Exit codes: 0 success, 1 `check` found stale output (or `diff --fail-on` found c
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Sequence
+from typing import NoReturn, Sequence
 
 from . import __version__
 from .config import find_pyproject, load_config
@@ -19,6 +20,18 @@ from .diagnostics import GenerationFailed, print_diagnostics
 from .validate import VALIDATE_LIMIT, ValidationWorker
 
 EXIT_BAD_INPUT, EXIT_INTERNAL = 2, 3  # 0 and 1: `commands`
+
+
+def run() -> NoReturn:
+    """The `clientgen` command: `main` in a process that ends with it. The cycle collector
+    stays off throughout (`generator.collector` says why; the code that leaves cycles collects
+    them itself), and what the command made is frozen before the interpreter's teardown, whose
+    collection would otherwise walk all of it. A GitHub regeneration spent 29 ms of 1.1 s in
+    the one collection that followed the pipeline."""
+    gc.disable()
+    code = main()
+    gc.freeze()
+    sys.exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -107,43 +107,43 @@ def build_surface(api: ir.Api) -> dict[str, Any]:
 
 def _assign_roles(surface: dict[str, Any]) -> None:
     """Mark each model as read by callers (output), built by callers (input), or both: a change
-    to a field breaks callers differently in each case."""
-    roles: dict[str, set[str]] = {name: set() for name in surface["models"]}
+    to a field breaks callers differently in each case. A model has a role when a type of
+    that role (a parameter or body: input; a result or error: output) reaches it through
+    fields and aliases; each role's types are walked once, together, so a model is visited
+    once a role however many operations reach it."""
+    models, aliases = surface["models"], surface["aliases"]
 
-    def visit(t: Any, role: str, seen: set[str]) -> None:
-        if not isinstance(t, dict):
-            return
-        for key, value in t.items():
-            if key == "ref":
-                if value in seen:
-                    continue
-                seen.add(value)
-                if value in roles:
-                    roles[value].add(role)
-                    for field in surface["models"][value]["fields"].values():
-                        visit(field["type"], role, seen)
-                elif value in surface["aliases"]:
-                    visit(surface["aliases"][value], role, seen)
-            elif key == "union":
-                for variant in value:
-                    visit(variant, role, seen)
-            elif key in ("list", "map", "nullable"):
-                visit(value, role, seen)
-            elif key == "tuple":
-                for item in value:
-                    visit(item, role, seen)
+    def reach(types: list[Any]) -> set[str]:
+        seen: set[str] = set()
+        pending = list(types)
+        while pending:
+            t = pending.pop()
+            if not isinstance(t, dict):
+                continue
+            for key, value in t.items():
+                if key == "ref":
+                    if value in seen:
+                        continue
+                    seen.add(value)
+                    if value in models:
+                        pending.extend(field["type"] for field in models[value]["fields"].values())
+                    elif value in aliases:
+                        pending.append(aliases[value])
+                elif key in ("union", "tuple"):
+                    pending.extend(value)
+                elif key in ("list", "map", "nullable"):
+                    pending.append(value)
+        return seen
 
-    for op in surface["operations"].values():
-        for param in op["parameters"].values():
-            visit(param["type"], "input", set())
-        if op["body"] is not None:
-            visit(op["body"]["type"], "input", set())
-        if op["returns"] is not None:
-            visit(op["returns"]["type"], "output", set())
-        for error in op["errors"].values():
-            visit(error, "output", set())
-    for name, model in surface["models"].items():
-        model["roles"] = sorted(roles[name]) or ["output", "input"]  # unused: assume both
+    operations = surface["operations"].values()
+    inputs = reach([param["type"] for op in operations for param in op["parameters"].values()]
+                   + [op["body"]["type"] for op in operations if op["body"] is not None])
+    outputs = reach([op["returns"]["type"] for op in operations if op["returns"] is not None]
+                    + [error for op in operations for error in op["errors"].values()])
+    for name, model in models.items():
+        roles = [role for role, reached in (("input", inputs), ("output", outputs))
+                 if name in reached]
+        model["roles"] = roles or ["output", "input"]  # unused: assume both
 
 
 def surface_text(surface: dict[str, Any]) -> str:

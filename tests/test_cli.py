@@ -128,3 +128,37 @@ def test_missing_spec_is_a_clean_error(capsys: pytest.CaptureFixture[str], tmp_p
     code, _, err = run(capsys, "generate", "nope.yaml", "-o", str(tmp_path))
     assert code == 2
     assert err.strip() == "nope.yaml: #: file not found"
+
+
+def test_the_console_command_runs_main_without_the_cycle_collector(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import gc
+
+    import generator.cli as cli
+
+    seen: list[bool] = []
+
+    def fake_main() -> int:
+        seen.append(gc.isenabled())
+        return 2
+
+    monkeypatch.setattr(cli, "main", fake_main)
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            cli.run()
+        assert stopped.value.code == 2
+        assert seen == [False]
+        assert gc.get_freeze_count() > 0  # the teardown's collection has nothing to walk
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+def test_python_m_generator_is_the_console_command() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "generator", "--version"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0 and done.stdout.startswith("clientgen ")
