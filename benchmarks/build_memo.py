@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -49,13 +50,13 @@ def main() -> None:
     at = text.index("      properties:\n", start) + len("      properties:\n")
     edited = text[:at] + "        zz_added:\n          type: string\n" + text[at:]
     counts: list[tuple[int, int]] = []
-    save = memo.save
+    writer = memo.writer
 
-    def spy(package: str, journal: memo.Journal) -> None:
+    def spy(package: str, journal: memo.Journal) -> Callable[[], None] | None:
         counts.append((journal.reused, len(journal.units)))
-        save(package, journal)
+        return writer(package, journal)
 
-    memo.save = spy  # type: ignore[assignment]
+    memo.writer = spy  # type: ignore[assignment]
     off, on = [], []
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "github.yaml"

@@ -50,13 +50,14 @@ def build_ir(
     options: Options = Options(), display_names: Sequence[str] | None = None,
     inputs: list[Path] | None = None, unfinished: list[Callable[[], None]] | None = None,
     validator: ValidationWorker | None = None,
+    save_later: list[Callable[[], None]] | None = None,
 ) -> ir.Api:
     """Every stage up to the IR: load (and merge pages) → overlays → resolve → validate → build.
     The paths of every file read (pages, overlays, files reached by `$ref`) are added to
     `inputs` when given. Validation runs alongside (`validate_alongside`), in `validator` when
     given; with `unfinished`, the function that waits for its findings (when it runs in another
     process) is added there for the caller to run later (rendering can go on meanwhile), else
-    it is run before returning."""
+    it is run before returning. `save_later`: see `build_api`."""
     reporter.strict = options.strict
     paths = [spec_paths] if isinstance(spec_paths, Path) else list(spec_paths)
     if isinstance(display_names, str):
@@ -89,7 +90,7 @@ def build_ir(
         reporter.raise_if_errors()  # under --strict, validation ran in line: its findings stop
         name = package or package_name_from_title(spec.root.data)
         sha256 = hashlib.sha256(document.text.encode("utf-8", "surrogatepass")).hexdigest()
-        return build_api(spec, family, reporter, name, sha256)
+        return build_api(spec, family, reporter, name, sha256, save_later=save_later)
     finally:
         if finish_validation is not None:
             finish_validation()
@@ -105,13 +106,15 @@ def generate_package(
     names = [display_name] if isinstance(display_name, str) else display_name
     inputs: list[Path] = []
     unfinished: list[Callable[[], None]] = []
+    cache_writes: list[Callable[[], None]] = []
     try:
         with collector.paused():
             api = build_ir(spec_paths, package, reporter, options, names, inputs, unfinished,
-                           validator)
+                           validator, cache_writes)
             # while the validator runs on the other core, rendering in two processes would
             # only slow it down: the package then renders here
-            rendered, surface = _render_and_format(api, other_core_busy=bool(unfinished))
+            rendered, surface = _render_and_format(api, other_core_busy=bool(unfinished),
+                                                   cache_writes=cache_writes)
     finally:
         for finish in unfinished:
             finish()
@@ -130,7 +133,8 @@ def generate_package(
 PARALLEL_RENDER_SIZE = 400
 
 
-def _render_and_format(api: ir.Api, other_core_busy: bool = False
+def _render_and_format(api: ir.Api, other_core_busy: bool = False,
+                       cache_writes: Sequence[Callable[[], None]] = ()
                        ) -> tuple[dict[str, str], str]:
     """The package's files rendered and formatted, and its surface (`surface_text`): a large
     package's parts (`RENDER_PARTS`) on two cores, the first part (about half the work) in a
@@ -138,7 +142,8 @@ def _render_and_format(api: ir.Api, other_core_busy: bool = False
     bytes are the same as in one process (each part renders on its own, and formatting is per
     unit). A regeneration too: with the views and formatted declarations of the earlier run,
     the fork still saved 40-60 ms of GitHub's 1.0 s. When the other core is busy, one process
-    is faster."""
+    is faster. `cache_writes` (the IR memo's) run in the forked process after its part, or
+    here after rendering: no output waits for them."""
     size = len(api.declarations) + len(api.operations)
     first, *others = RENDER_PARTS
     two_processes = (
@@ -146,21 +151,35 @@ def _render_and_format(api: ir.Api, other_core_busy: bool = False
         and not other_core_busy)
     freshness.generator_fingerprint()  # once, before a fork
     list_items = list_item_models(api)  # a fact of the whole API each part needs
-    receive = (start_in_fork(lambda: _format_part(api, first, 1, list_items))
-               if two_processes else None)
+
+    def first_then_cache_writes() -> dict[str, str]:
+        formatted = _format_part(api, first, 1, list_items)
+        _run_cache_writes(cache_writes)
+        return formatted
+
+    receive = start_in_fork(first_then_cache_writes) if two_processes else None
     workers = 1 if two_processes or other_core_busy else None
     done = {part: _format_part(api, part, workers, list_items)
             for part in (others if receive is not None else RENDER_PARTS)}
     surface = surface_text(build_surface(api))
     if receive is not None:
         formatted = receive()
-        done[first] = (formatted if formatted is not None
-                       else _format_part(api, first, 1, list_items))
+        if formatted is None:  # the process failed: its part, and the writes, done here
+            formatted = _format_part(api, first, 1, list_items)
+            _run_cache_writes(cache_writes)
+        done[first] = formatted
+    else:
+        _run_cache_writes(cache_writes)
     files: dict[str, str] = {}
     for part in RENDER_PARTS:
         for path, text in done[part].items():
             files[path] = files.get(path, "") + text
     return {path: files[path] for path in FILE_ORDER}, surface
+
+
+def _run_cache_writes(writes: Sequence[Callable[[], None]]) -> None:
+    for write in writes:
+        write()
 
 
 def _format_part(api: ir.Api, part: str, workers: int | None, list_items: frozenset[str]

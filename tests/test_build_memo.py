@@ -36,13 +36,13 @@ class Runs:
         self.cache = tmp_path / "cache"
         self.monkeypatch = monkeypatch
         self.counts: list[tuple[int, int]] = []  # (units reused, units) of each memo build
-        save = memo.save
+        writer = memo.writer
 
-        def spy(package: str, journal: memo.Journal) -> None:
+        def spy(package: str, journal: memo.Journal) -> Callable[[], None] | None:
             self.counts.append((journal.reused, len(journal.units)))
-            save(package, journal)
+            return writer(package, journal)
 
-        monkeypatch.setattr(memo, "save", spy)
+        monkeypatch.setattr(memo, "writer", spy)
 
     def build(self, spec: Path, incremental: bool = True) -> Result:
         self.monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(self.cache) if incremental else "")
@@ -332,6 +332,28 @@ def test_unchanged_spec_reuses_every_unit(spec: Path, tmp_path: Path,
     assert units > 5 and reused == units
     _assert_same(second, first)
     _assert_same(second, runs.build(spec, incremental=False))
+
+
+@pytest.mark.parametrize("two_processes", [True, False], ids=["forked", "one process"])
+def test_generate_writes_the_memo_after_rendering(two_processes: bool, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """`generate_package` leaves the memo's pickling to the forked render process (or to the
+    end of rendering in one process): the next build still finds it."""
+    monkeypatch.setattr(pipeline, "PARALLEL_RENDER_SIZE", 0 if two_processes else 10**9)
+    monkeypatch.setattr(pipeline, "available_workers", lambda: 2)
+    spec = ROOT / "specs" / "fashion-studio.yaml"
+    runs = Runs(tmp_path, monkeypatch)
+    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(runs.cache))
+    _, files = pipeline.generate_package(spec, "client", Reporter(),
+                                         pipeline.Options(validate=False))
+    assert runs.counts == [(0, runs.counts[0][1])]
+    assert memo.load("client") is not None
+    again = runs.build(spec)
+    reused, units = runs.counts[-1]
+    assert units > 5 and reused == units
+    _assert_same(again, runs.build(spec, incremental=False))
+    assert pipeline.generate_package(spec, "client", Reporter(),
+                                     pipeline.Options(validate=False))[1] == files
 
 
 @pytest.mark.parametrize("damage", ["garbage", "bad pickle", "wrong shape", "truncated"])

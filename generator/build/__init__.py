@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Any
+from typing import Any, Callable
 
 from .. import __version__, ir
 from ..diagnostics import Reporter
@@ -36,20 +36,25 @@ def build_api(
     package: str,
     spec_sha256: str,
     incremental: bool = True,
+    save_later: list[Callable[[], None]] | None = None,
 ) -> ir.Api:
     """The IR of the spec. `incremental`: with a cache, reuse what the last build of `package`
     built of each component and operation whose inputs did not change (`memo`); the result is
-    the same either way."""
+    the same either way. With `save_later`, the function that writes this build's memo for
+    the next one is added there, for the caller to run when it suits (the pipeline runs it on
+    its other core), instead of being run before returning."""
     mark = reporter.mark()
     try:
-        return _build_api(spec, family, reporter, package, spec_sha256, incremental)
+        return _build_api(spec, family, reporter, package, spec_sha256, incremental,
+                          save_later)
     except memo.Diverged:
         reporter.rewind(mark)
-        return _build_api(spec, family, reporter, package, spec_sha256, incremental=False)
+        return _build_api(spec, family, reporter, package, spec_sha256, False, save_later)
 
 
 def _build_api(spec: ResolvedSpec, family: str, reporter: Reporter, package: str,
-               spec_sha256: str, incremental: bool) -> ir.Api:
+               spec_sha256: str, incremental: bool,
+               save_later: list[Callable[[], None]] | None) -> ir.Api:
     data = spec.root.data
     info = data.get("info") if isinstance(data.get("info"), dict) else {}
     security = _security_schemes(spec, reporter)
@@ -66,8 +71,12 @@ def _build_api(spec: ResolvedSpec, family: str, reporter: Reporter, package: str
     operations = OperationBuilder(spec, unit_reporter, schemas, security, journal).build_all()
     _note_ignored(spec, reporter)
     reporter.raise_if_errors()
-    if journal is not None:
-        memo.save(package, journal)
+    save = memo.writer(package, journal) if journal is not None else None
+    if save is not None:
+        if save_later is None:
+            save()
+        else:
+            save_later.append(save)
     declarations = _keep_page_api_free(schemas.declarations(), operations)
     return ir.Api(
         package=package,
