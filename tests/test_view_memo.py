@@ -16,7 +16,7 @@ from generator import collector, ir, pipeline
 from generator.diagnostics import Reporter
 from generator.render import RENDER_PARTS, _CompiledTemplates, render_part, templates_dir
 from generator.render.views import ViewBuilder, list_item_models
-from generator.render.memo import node_digest
+from generator.render.memo import KIND_ONLY, node_digest
 
 ROOT = Path(__file__).resolve().parents[1]
 SPECS = sorted((ROOT / "specs").glob("*.yaml"))
@@ -149,18 +149,39 @@ def test_views_from_the_memo_give_the_bytes_of_new_views(spec: Path, edit: str) 
         assert 0 < reused < len(used)
 
 
-def test_a_view_is_rebuilt_when_a_declaration_it_looked_up_changed() -> None:
+def test_a_view_is_rebuilt_when_what_it_read_of_a_declaration_changed() -> None:
     api = _api(ROOT / "specs" / "krea.yaml")
     _, memo, _ = _render(api, None)
     model = _referenced_model(api)
     own = "model:" + node_digest(model)
+    kind_only = KIND_ONLY + model.name
     referring = [key for key, (names, _, _) in memo.items()
-                 if model.name in names and not key.endswith(own)]
-    assert referring  # the views whose text depends on the model
+                 if kind_only in names and not key.endswith(own)]
+    assert referring  # views that name the model (an annotation, a decoder): its kind only
     _, used, _ = _render(_add_field(api), memo)
-    for key in referring:  # rebuilt, with the new digest of the model
+    for key in referring:  # a field of the model does not change them: reused as they were
+        assert used[key] == memo[key]
+    _, used, _ = _render(_model_becomes_alias(api), memo)
+    for key in referring:  # its kind does: rebuilt, with the digest of the new kind
         names, digests, _ = used[key]
-        assert digests[names.index(model.name)] != dict(zip(*memo[key][:2]))[model.name]
+        assert digests[names.index(kind_only)] != dict(zip(*memo[key][:2]))[kind_only]
+
+    page = _page_model(api)
+    reading = [key for key, (names, _, _) in memo.items() if page.name in names]
+    assert reading  # the page class reads the page model's fields
+    added = ir.Field("added_field", "added_field", ir.STR, False, "Added.")
+    _, used, _ = _render(_replace_declaration(api, page, dataclasses.replace(
+        page, fields=(*page.fields, added))), memo)
+    for key in reading:
+        names, digests, _ = used[key]
+        assert digests[names.index(page.name)] != dict(zip(*memo[key][:2]))[page.name]
+
+
+def _page_model(api: ir.Api) -> ir.Model:
+    op = next(op for op in api.operations if op.pagination is not None)
+    assert op.success is not None and op.success.type is not None
+    name = _core_name(op.success.type)
+    return next(d for d in api.declarations if isinstance(d, ir.Model) and d.name == name)
 
 
 def test_node_digest_tells_nodes_apart() -> None:

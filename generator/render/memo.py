@@ -34,11 +34,25 @@ def node_digest(node: object) -> str:
                            digest_size=16).hexdigest()
 
 
+# Noted before the name of a declaration looked up for its kind only (`RecordingDeclarations.
+# kind_of`). Declaration names are Python identifiers: none starts with it.
+KIND_ONLY = "~"
+
+
 class RecordingDeclarations(dict[str, ir.Declaration]):
     """The package's declarations by name, noting every name looked up while `recording` is
     a list (a name that is not there is noted too: its absence is a fact the view relies on)."""
 
     recording: list[str] | None = None
+
+    def kind_of(self, name: str) -> ir.Declaration:
+        """The declaration `name`, for a caller that reads no more of it than its kind (model,
+        enum or alias) and an alias's target: a view that only names a model in a field's
+        annotation and decoder does not change when the model's fields do. Noted as such
+        (`KIND_ONLY`), and compared as such (`ViewMemo`)."""
+        if self.recording is not None:
+            self.recording.append(KIND_ONLY + name)
+        return dict.__getitem__(self, name)
 
     def __getitem__(self, name: str) -> ir.Declaration:
         if self.recording is not None:
@@ -70,9 +84,14 @@ class ViewMemo:
     def _declaration_digest(self, name: str) -> str:
         digest = self._digests.get(name)
         if digest is None:
-            declaration = dict.get(self._declarations, name)
-            digest = self._digests[name] = ("" if declaration is None
-                                             else node_digest(declaration))
+            if name.startswith(KIND_ONLY):
+                declaration = dict.get(self._declarations, name[len(KIND_ONLY):])
+                digest = ("" if declaration is None else node_digest(declaration)
+                          if isinstance(declaration, ir.Alias) else type(declaration).__name__)
+            else:
+                declaration = dict.get(self._declarations, name)
+                digest = "" if declaration is None else node_digest(declaration)
+            self._digests[name] = digest
         return digest
 
     def _operation_digest(self, operation: ir.Operation) -> str:

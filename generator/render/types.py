@@ -49,6 +49,8 @@ _SCALAR_CHECKS = {
     ir.Scalar.NONE: "{} is None",
 }
 
+# A declaration by name. The renderer reads only its kind (model, enum, alias) and an alias's
+# target (`render.memo.RecordingDeclarations.kind_of` relies on it).
 Lookup = Callable[[str], ir.Declaration]
 
 

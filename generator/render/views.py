@@ -168,8 +168,9 @@ class ViewBuilder:
         self.api = api
         self._declarations = RecordingDeclarations((d.name, d) for d in api.declarations)
         self._list_items = list_items if list_items is not None else list_item_models(api)
-        self._models = TypeRenderer(self._declarations.__getitem__, "", self._list_items)
-        self._client = TypeRenderer(self._declarations.__getitem__, "_m.", self._list_items)
+        # type text reads a declaration's kind and an alias's target, no more (`kind_of`)
+        self._models = TypeRenderer(self._declarations.kind_of, "", self._list_items)
+        self._client = TypeRenderer(self._declarations.kind_of, "_m.", self._list_items)
         # which models decode in a loop is decided over the whole API (`list_item_models`):
         # a view may depend on it, so it is part of every view's key
         context = node_digest(sorted(self._list_items))
@@ -373,7 +374,7 @@ class ViewBuilder:
             case ir.UnionType(variants, _):
                 return any(self._admits_null(v, seen) for v in variants)
             case ir.RefType(name) if name not in seen:
-                declaration = self._declarations[name]
+                declaration = self._declarations.kind_of(name)
                 return isinstance(declaration, ir.Alias) and self._admits_null(
                     declaration.target, seen | {name})
         return False
