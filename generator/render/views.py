@@ -103,6 +103,13 @@ class PageView:
     request_id_property: bool  # the model has no `request_id` field of its own
 
 
+@dataclass(frozen=True)
+class ExampleView:
+    heading: str  # Markdown
+    description: str  # Markdown
+    code: str  # Python, in a code block
+
+
 # The model attribute that remembers which optional nullable properties came as an explicit
 # null. Field names never start with "_" (`naming.attribute_name`), so it cannot clash.
 NULLS_FIELD = "_explicit_nulls"
@@ -661,28 +668,29 @@ class ViewBuilder:
 
     # --------------------------------------------------------------------------- readme
 
-    def examples(self) -> list[tuple[str, str, str]]:
-        """(heading, description, example code) per operation, for the package README."""
-        result = []
-        for op in self.api.operations:
-            arguments = []
-            for p in op.parameters:
-                if p.location is ir.ParamLocation.PATH or p.required:
-                    value = _example_value(p.type, p.wire_name)
-                    arguments.append(value if p.location is ir.ParamLocation.PATH
-                                     else f"{p.name}={value}")
-            if op.body is not None and op.body.required:
-                arguments.append(f"{op.body.name}=...")
-            call = f"client.{op.name}({', '.join(arguments)})"
-            if op.page_classes is not None:
-                code = f"for item in {call}:\n    print(item)"
-            elif op.success is None or op.success.kind is ir.ResponseKind.EMPTY:
-                code = call
-            else:
-                code = f"result = {call}"
-            heading = f"`{op.name}` — `{op.method} {markdown_text(op.path)}`"
-            result.append((heading, markdown_text(op.summary or op.description), code))
-        return result
+    def examples(self) -> list[ExampleView]:
+        """An example per operation, for the package README."""
+        return [self._view("example", op, lambda: self._example(op), ExampleView)
+                for op in self.api.operations]
+
+    def _example(self, op: ir.Operation) -> ExampleView:
+        arguments = []
+        for p in op.parameters:
+            if p.location is ir.ParamLocation.PATH or p.required:
+                value = _example_value(p.type, p.wire_name)
+                arguments.append(value if p.location is ir.ParamLocation.PATH
+                                 else f"{p.name}={value}")
+        if op.body is not None and op.body.required:
+            arguments.append(f"{op.body.name}=...")
+        call = f"client.{op.name}({', '.join(arguments)})"
+        if op.page_classes is not None:
+            code = f"for item in {call}:\n    print(item)"
+        elif op.success is None or op.success.kind is ir.ResponseKind.EMPTY:
+            code = call
+        else:
+            code = f"result = {call}"
+        heading = f"`{op.name}` — `{op.method} {markdown_text(op.path)}`"
+        return ExampleView(heading, markdown_text(op.summary or op.description), code)
 
     # -------------------------------------------------------------------------- package
 
