@@ -17,6 +17,7 @@ from . import __version__, collector, freshness, ir
 from .build import build_api
 from .cache import pack_path, read_pack, write_pack
 from .diagnostics import Reporter
+from .digests import KnownDigests
 from .forked import start_in_fork
 from .format import available_workers, format_files
 from .loader import load_document
@@ -51,13 +52,14 @@ def build_ir(
     inputs: list[Path] | None = None, unfinished: list[Callable[[], None]] | None = None,
     validator: ValidationWorker | None = None,
     save_later: list[Callable[[], None]] | None = None,
+    digests: KnownDigests | None = None,
 ) -> ir.Api:
     """Every stage up to the IR: load (and merge pages) → overlays → resolve → validate → build.
     The paths of every file read (pages, overlays, files reached by `$ref`) are added to
     `inputs` when given. Validation runs alongside (`validate_alongside`), in `validator` when
     given; with `unfinished`, the function that waits for its findings (when it runs in another
     process) is added there for the caller to run later (rendering can go on meanwhile), else
-    it is run before returning. `save_later`: see `build_api`."""
+    it is run before returning. `save_later` and `digests`: see `build_api`."""
     reporter.strict = options.strict
     paths = [spec_paths] if isinstance(spec_paths, Path) else list(spec_paths)
     if isinstance(display_names, str):
@@ -90,7 +92,8 @@ def build_ir(
         reporter.raise_if_errors()  # under --strict, validation ran in line: its findings stop
         name = package or package_name_from_title(spec.root.data)
         sha256 = hashlib.sha256(document.text.encode("utf-8", "surrogatepass")).hexdigest()
-        return build_api(spec, family, reporter, name, sha256, save_later=save_later)
+        return build_api(spec, family, reporter, name, sha256, save_later=save_later,
+                         digests=digests)
     finally:
         if finish_validation is not None:
             finish_validation()
@@ -107,14 +110,15 @@ def generate_package(
     inputs: list[Path] = []
     unfinished: list[Callable[[], None]] = []
     cache_writes: list[Callable[[], None]] = []
+    digests = KnownDigests()
     try:
         with collector.paused():
             api = build_ir(spec_paths, package, reporter, options, names, inputs, unfinished,
-                           validator, cache_writes)
+                           validator, cache_writes, digests)
             # while the validator runs on the other core, rendering in two processes would
             # only slow it down: the package then renders here
             rendered, surface = _render_and_format(api, other_core_busy=bool(unfinished),
-                                                   cache_writes=cache_writes)
+                                                   cache_writes=cache_writes, digests=digests)
     finally:
         for finish in unfinished:
             finish()
@@ -134,7 +138,8 @@ PARALLEL_RENDER_SIZE = 400
 
 
 def _render_and_format(api: ir.Api, other_core_busy: bool = False,
-                       cache_writes: Sequence[Callable[[], None]] = ()
+                       cache_writes: Sequence[Callable[[], None]] = (),
+                       digests: KnownDigests | None = None,
                        ) -> tuple[dict[str, str], str]:
     """The package's files rendered and formatted, and its surface (`surface_text`): a large
     package's parts (`RENDER_PARTS`) on two cores, the first part (about half the work) in a
@@ -143,7 +148,9 @@ def _render_and_format(api: ir.Api, other_core_busy: bool = False,
     unit). A regeneration too: with the views and formatted declarations of the earlier run,
     the fork still saved 40-60 ms of GitHub's 1.0 s. When the other core is busy, one process
     is faster. `cache_writes` (the IR memo's) run in the forked process after its part, or
-    here after rendering: no output waits for them."""
+    here after rendering: no output waits for them. `digests`: the IR nodes' known digests
+    (`KnownDigests`), for the views."""
+    digests = digests if digests is not None else KnownDigests()
     size = len(api.declarations) + len(api.operations)
     first, *others = RENDER_PARTS
     two_processes = (
@@ -153,19 +160,19 @@ def _render_and_format(api: ir.Api, other_core_busy: bool = False,
     list_items = list_item_models(api)  # a fact of the whole API each part needs
 
     def first_then_cache_writes() -> dict[str, str]:
-        formatted = _format_part(api, first, 1, list_items)
+        formatted = _format_part(api, first, 1, list_items, digests)
         _run_cache_writes(cache_writes)
         return formatted
 
     receive = start_in_fork(first_then_cache_writes) if two_processes else None
     workers = 1 if two_processes or other_core_busy else None
-    done = {part: _format_part(api, part, workers, list_items)
+    done = {part: _format_part(api, part, workers, list_items, digests)
             for part in (others if receive is not None else RENDER_PARTS)}
     surface = surface_text(build_surface(api))
     if receive is not None:
         formatted = receive()
         if formatted is None:  # the process failed: its part, and the writes, done here
-            formatted = _format_part(api, first, 1, list_items)
+            formatted = _format_part(api, first, 1, list_items, digests)
             _run_cache_writes(cache_writes)
         done[first] = formatted
     else:
@@ -182,13 +189,13 @@ def _run_cache_writes(writes: Sequence[Callable[[], None]]) -> None:
         write()
 
 
-def _format_part(api: ir.Api, part: str, workers: int | None, list_items: frozenset[str]
-                 ) -> dict[str, str]:
+def _format_part(api: ir.Api, part: str, workers: int | None, list_items: frozenset[str],
+                 digests: KnownDigests) -> dict[str, str]:
     """One part rendered and formatted. Its views come from the earlier run's where nothing
     they depend on changed (a pack per part, rewritten when this run built any view)."""
     pack = pack_path("views", f"{api.package}#{part}")
     views = ViewBuilder(api, read_pack(pack, _views_format()) if pack is not None else None,
-                        list_items)
+                        list_items, digests)
     rendered = render_part(api, part, views)
     memo = views.memo
     if pack is not None and memo is not None and memo.reused < len(memo.used):

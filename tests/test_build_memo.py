@@ -14,6 +14,7 @@ import pytest
 from generator import cache, ir, pipeline
 from generator.build import memo
 from generator.diagnostics import Diagnostic, GenerationFailed, Reporter
+from generator.digests import KnownDigests, node_digest
 from generator.loader import load_document
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -332,6 +333,43 @@ def test_unchanged_spec_reuses_every_unit(spec: Path, tmp_path: Path,
     assert units > 5 and reused == units
     _assert_same(second, first)
     _assert_same(second, runs.build(spec, incremental=False))
+
+
+@pytest.mark.parametrize("edit", ["nothing", "a field added"])
+def test_replayed_nodes_come_with_their_digests(edit: str, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The memo carries each node's digest from the run that built it: the digest of the node
+    it brings back, as the views would compute it."""
+    spec = tmp_path / "spec.json"
+    original = _data(ROOT / "specs" / "aigenstudio-image.yaml", {})
+    spec.write_text(json.dumps(original), encoding="utf-8")
+    runs = Runs(tmp_path, monkeypatch)
+    runs.build(spec)
+    if edit != "nothing":
+        assert add_scalar_field(original)
+        spec.write_text(json.dumps(original), encoding="utf-8")
+    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(runs.cache))
+    digests = KnownDigests()
+    writes: list[Callable[[], None]] = []  # the memo's, which digest the new nodes: not yet
+    api = pipeline.build_ir(spec, "client", Reporter(), pipeline.Options(validate=False),
+                            save_later=writes, digests=digests)
+    nodes = [*api.declarations, *api.operations]
+    known = {id(node): digests.known(node) for node in nodes}
+    assert all(digest == node_digest(node) for node in nodes
+               if (digest := known[id(node)]) is not None)
+    missing = [node for node in nodes if known[id(node)] is None]
+    if edit == "nothing":
+        assert not missing and not writes
+    else:
+        assert 0 < len(missing) < len(nodes) / 2
+        for write in writes:  # the next build brings back every node with its digest
+            write()
+        digests = KnownDigests()
+        again = pipeline.build_ir(spec, "client", Reporter(), pipeline.Options(validate=False),
+                                  digests=digests)
+        assert again == api
+        assert all(digests.known(node) == node_digest(node)
+                   for node in [*again.declarations, *again.operations])
 
 
 @pytest.mark.parametrize("two_processes", [True, False], ids=["forked", "one process"])

@@ -14,9 +14,10 @@ import pytest
 
 from generator import collector, ir, pipeline
 from generator.diagnostics import Reporter
+from generator.digests import node_digest
 from generator.render import RENDER_PARTS, _CompiledTemplates, render_part, templates_dir
 from generator.render.views import ViewBuilder, list_item_models
-from generator.render.memo import KIND_ONLY, node_digest
+from generator.render.memo import KIND_ONLY
 
 ROOT = Path(__file__).resolve().parents[1]
 SPECS = sorted((ROOT / "specs").glob("*.yaml"))

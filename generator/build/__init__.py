@@ -8,6 +8,7 @@ from typing import Any, Callable
 
 from .. import __version__, ir
 from ..diagnostics import Reporter
+from ..digests import KnownDigests
 from ..naming import BUILTIN_CLASS_NAMES, Namespace, constant_case
 from ..resolver import Located, ResolvedSpec
 from . import memo
@@ -37,24 +38,28 @@ def build_api(
     spec_sha256: str,
     incremental: bool = True,
     save_later: list[Callable[[], None]] | None = None,
+    digests: KnownDigests | None = None,
 ) -> ir.Api:
     """The IR of the spec. `incremental`: with a cache, reuse what the last build of `package`
     built of each component and operation whose inputs did not change (`memo`); the result is
     the same either way. With `save_later`, the function that writes this build's memo for
     the next one is added there, for the caller to run when it suits (the pipeline runs it on
-    its other core), instead of being run before returning."""
+    its other core), instead of being run before returning. `digests` receives the digests of
+    the nodes the memo brought back (`KnownDigests`)."""
     mark = reporter.mark()
     try:
         return _build_api(spec, family, reporter, package, spec_sha256, incremental,
-                          save_later)
+                          save_later, digests)
     except memo.Diverged:
         reporter.rewind(mark)
-        return _build_api(spec, family, reporter, package, spec_sha256, False, save_later)
+        return _build_api(spec, family, reporter, package, spec_sha256, False, save_later,
+                          KnownDigests())  # none of the replayed nodes is in this IR
 
 
 def _build_api(spec: ResolvedSpec, family: str, reporter: Reporter, package: str,
                spec_sha256: str, incremental: bool,
-               save_later: list[Callable[[], None]] | None) -> ir.Api:
+               save_later: list[Callable[[], None]] | None,
+               digests: KnownDigests | None) -> ir.Api:
     data = spec.root.data
     info = data.get("info") if isinstance(data.get("info"), dict) else {}
     security = _security_schemes(spec, reporter)
@@ -62,7 +67,7 @@ def _build_api(spec: ResolvedSpec, family: str, reporter: Reporter, package: str
     if incremental and memo.pack_name(package) is not None:
         context = (family, reporter.strict, security,
                    [(d.resolved_path, d.path, d.display_name) for d in spec.documents.values()])
-        journal = memo.Journal(spec, reporter, context, memo.load(package))
+        journal = memo.Journal(spec, reporter, context, memo.load(package), digests)
     unit_reporter = journal.reporter if journal is not None else reporter
     declaration_names = (Namespace(RUNTIME_NAMES | BUILTIN_CLASS_NAMES) if journal is None else
                          journal.namespace("names", RUNTIME_NAMES | BUILTIN_CLASS_NAMES))

@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from .. import cache, freshness, ir
+from ..digests import KnownDigests
 from ..diagnostics import Reporter, Severity, pointer_join, pointer_tokens
 from ..naming import Namespace
 from ..resolver import Located, ResolvedSpec, value_at
@@ -167,7 +168,9 @@ class Journal:
     `load`) that nothing they depend on changed, and recording the others."""
 
     def __init__(self, spec: ResolvedSpec, reporter: Reporter, context: tuple[Any, ...],
-                 previous: dict[str, Any] | None) -> None:
+                 previous: dict[str, Any] | None, digests: KnownDigests | None = None) -> None:
+        """`digests` receives the digest of every node a replayed unit brings back (the run
+        that built the node computed it; see `node_digests`)."""
         self._spec = spec
         self._real_reporter = reporter
         self.reporter: Reporter = _RecordingReporter(reporter, self)
@@ -181,6 +184,8 @@ class Journal:
         self._facts: tuple[Any, ...] | None = None
         self._old_units: Sequence[Unit] = ()
         self._old_digests: dict[Entry, bytes] = {}
+        self._old_node_digests: Sequence[Any] = ()
+        self.node_digests_known = digests if digests is not None else KnownDigests()
         self._on_track = False
         self._digests: dict[Entry, bytes] = {}
         self._entry_of: dict[tuple[Path, str], Entry] = {}
@@ -204,6 +209,9 @@ class Journal:
         if previous is not None and previous.get("facts") == self._facts:
             self._old_units = previous["units"]
             self._old_digests = previous["digests"]
+            node_digests = previous.get("node_digests")
+            if isinstance(node_digests, list) and len(node_digests) == len(self._old_units):
+                self._old_node_digests = node_digests
             self._on_track = True
 
     def run(self, key: UnitKey, reads: Iterable[Located], build: Callable[[], T]) -> T:
@@ -223,6 +231,7 @@ class Journal:
             for effect in old.effects:
                 self._apply(effect)
             self._finish(old)
+            self._carry_node_digests(index, old)
             self.reused += 1
             return old.result  # type: ignore[no-any-return]
         log: list[Effect] = []
@@ -254,7 +263,42 @@ class Journal:
         if producer is not None:
             self._reads_declarations.update(self.units[producer].entries)
 
+    def node_digests(self) -> list[tuple[str | None, tuple[tuple[int, str], ...]]]:
+        """Per unit, the digests of the nodes it made: its result's (an operation) and those of
+        its declarations, by position in its effects. A replayed unit's come from the earlier
+        run; the others are computed (or known: the views of this run computed most)."""
+        found: list[tuple[str | None, tuple[tuple[int, str], ...]]] = []
+        known = self.node_digests_known
+        for index, unit in enumerate(self.units):
+            if index < len(self._old_node_digests) and index < len(self._old_units) \
+                    and unit is self._old_units[index]:
+                found.append(self._old_node_digests[index])
+                continue
+            result = known.digest(unit.result) if isinstance(unit.result, ir.Operation) else None
+            found.append((result, tuple(
+                (position, known.digest(effect[2])) for position, effect in enumerate(unit.effects)
+                if effect[0] == "declarations" and isinstance(effect[2], _DECLARATIONS))))
+        return found
+
     # ------------------------------------------------------------------------------ internals
+
+    def _carry_node_digests(self, index: int, unit: Unit) -> None:
+        """The digests the earlier run stored for the nodes of `unit`, replayed as the object
+        it stored (a pack that does not fit them is ignored: the views digest the nodes)."""
+        if index >= len(self._old_node_digests):
+            return
+        known = self.node_digests_known
+        try:
+            result, declarations = self._old_node_digests[index]
+            if isinstance(result, str) and isinstance(unit.result, ir.Operation):
+                known.add(unit.result, result)
+            for position, digest in declarations:
+                effect = unit.effects[position]
+                if isinstance(digest, str) and effect[0] == "declarations" \
+                        and isinstance(effect[2], _DECLARATIONS):
+                    known.add(effect[2], digest)
+        except (TypeError, ValueError, IndexError):
+            return
 
     def _finish(self, unit: Unit) -> None:
         index = len(self.units)
@@ -332,6 +376,9 @@ class Journal:
         return {"facts": self._facts, "units": self.units, "digests": digests}
 
 
+_DECLARATIONS = (ir.Model, ir.Enum, ir.Alias)
+
+
 def _structure(effects: Sequence[Effect]) -> list[Effect]:
     """A unit's effects on the state later units read: not the content of its declarations,
     nor its reports."""
@@ -398,6 +445,7 @@ def writer(package: str, journal: Journal) -> Callable[[], None] | None:
         return None
 
     def write() -> None:
+        memo["node_digests"] = journal.node_digests()
         try:
             data = _dumps(memo)
         except (pickle.PicklingError, TypeError, ValueError, RecursionError, AttributeError):

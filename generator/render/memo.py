@@ -15,23 +15,15 @@ so a view is never reused across versions of the code that built it.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import fields
 from typing import Any, Callable, Iterable, Mapping, TypeVar, cast
 
 from .. import ir
+from ..digests import KnownDigests
 
 View = TypeVar("View")
 # view class -> (its attribute that holds other views, their class)
 Nesting = Mapping[type, tuple[str, type]]
-
-
-def node_digest(node: object) -> str:
-    """A digest of an IR node. The IR is frozen dataclasses of strings, numbers, enums and
-    tuples (and a default's JSON data), whose `repr` spells every value: equal digests, equal
-    nodes."""
-    return hashlib.blake2b(repr(node).encode("utf-8", "surrogatepass"),
-                           digest_size=16).hexdigest()
 
 
 # Noted before the name of a declaration looked up for its kind only (`RecordingDeclarations.
@@ -71,8 +63,12 @@ class ViewMemo:
     next run needs)."""
 
     def __init__(self, entries: Mapping[str, Any], declarations: RecordingDeclarations,
-                 nesting: Nesting, context: str = "") -> None:
+                 nesting: Nesting, context: str = "", digests: KnownDigests | None = None
+                 ) -> None:
+        """`digests`: the nodes' digests known already (`KnownDigests`), which the memo adds
+        to as it computes others."""
         self._entries = entries
+        self._known = digests if digests is not None else KnownDigests()
         self._context = context  # what every view may depend on, beside its lookups
         self._declarations = declarations
         self._nesting = nesting
@@ -86,18 +82,18 @@ class ViewMemo:
         if digest is None:
             if name.startswith(KIND_ONLY):
                 declaration = dict.get(self._declarations, name[len(KIND_ONLY):])
-                digest = ("" if declaration is None else node_digest(declaration)
+                digest = ("" if declaration is None else self._known.digest(declaration)
                           if isinstance(declaration, ir.Alias) else type(declaration).__name__)
             else:
                 declaration = dict.get(self._declarations, name)
-                digest = "" if declaration is None else node_digest(declaration)
+                digest = "" if declaration is None else self._known.digest(declaration)
             self._digests[name] = digest
         return digest
 
     def _operation_digest(self, operation: ir.Operation) -> str:
         digest = self._operation_digests.get(operation.name)
         if digest is None:
-            digest = self._operation_digests[operation.name] = node_digest(operation)
+            digest = self._operation_digests[operation.name] = self._known.digest(operation)
         return digest
 
     def view(self, kind: str, node: ir.Declaration | ir.Operation,

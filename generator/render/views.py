@@ -12,7 +12,8 @@ from typing import Any, Callable, Mapping, Sequence, TypeVar
 
 from .. import ir
 from . import wrap
-from .memo import RecordingDeclarations, ViewMemo, node_digest
+from ..digests import KnownDigests, node_digest
+from .memo import RecordingDeclarations, ViewMemo
 from .pysyntax import comment, docstring, identifier, literal, markdown_text, string
 from .types import TypeRenderer
 
@@ -169,9 +170,11 @@ class ViewBuilder:
     the next run needs."""
 
     def __init__(self, api: ir.Api, memo: Mapping[str, Any] | None = None,
-                 list_items: frozenset[str] | None = None) -> None:
+                 list_items: frozenset[str] | None = None,
+                 digests: KnownDigests | None = None) -> None:
         """`list_items` is `list_item_models(api)`, when the caller has it (a package renders
-        in parts, each with a builder of its own)."""
+        in parts, each with a builder of its own); `digests`, the digests of the IR's nodes
+        known already (see `ViewMemo`)."""
         self.api = api
         self._declarations = RecordingDeclarations((d.name, d) for d in api.declarations)
         self._list_items = list_items if list_items is not None else list_item_models(api)
@@ -181,7 +184,7 @@ class ViewBuilder:
         # which models decode in a loop is decided over the whole API (`list_item_models`):
         # a view may depend on it, so it is part of every view's key
         context = node_digest(sorted(self._list_items))
-        self.memo = (ViewMemo(memo, self._declarations, _NESTED_VIEWS, context)
+        self.memo = (ViewMemo(memo, self._declarations, _NESTED_VIEWS, context, digests)
                      if memo is not None else None)
 
     def _view(self, kind: str, node: ir.Declaration | ir.Operation, build: Callable[[], View],
