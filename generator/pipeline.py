@@ -27,7 +27,7 @@ from .naming import snake_case
 from .render import FILE_ORDER, RENDER_PARTS, SPEC_INDEPENDENT_FILES, header_line, render_part
 from .render.views import ViewBuilder, list_item_models
 from .resolver import resolve_refs
-from .surface import SURFACE_FILE, build_surface, surface_text
+from .surface import SURFACE_FILE, surface_file
 from .validate import VALIDATE_LIMIT, ValidationWorker, check_version, validate_alongside
 from .writer import MANIFEST, manifest_text
 
@@ -168,7 +168,7 @@ def _render_and_format(api: ir.Api, other_core_busy: bool = False,
     workers = 1 if two_processes or other_core_busy else None
     done = {part: _format_part(api, part, workers, list_items, digests)
             for part in (others if receive is not None else RENDER_PARTS)}
-    surface = surface_text(build_surface(api))
+    surface = _surface(api, digests)
     if receive is not None:
         formatted = receive()
         if formatted is None:  # the process failed: its part, and the writes, done here
@@ -182,6 +182,16 @@ def _render_and_format(api: ir.Api, other_core_busy: bool = False,
         for path, text in done[part].items():
             files[path] = files.get(path, "") + text
     return {path: files[path] for path in FILE_ORDER}, surface
+
+
+def _surface(api: ir.Api, digests: KnownDigests) -> str:
+    """The surface file, its unchanged entries' lines from the earlier run's (a pack)."""
+    pack = pack_path("surface", api.package)
+    earlier = read_pack(pack, _views_format()) if pack is not None else {}
+    text, lines = surface_file(api, digests, earlier)
+    if pack is not None and lines.keys() != earlier.keys():
+        write_pack(pack, _views_format(), lines)
+    return text
 
 
 def _run_cache_writes(writes: Sequence[Callable[[], None]]) -> None:
@@ -204,7 +214,8 @@ def _format_part(api: ir.Api, part: str, workers: int | None, list_items: frozen
 
 
 def _views_format() -> str:
-    """What the cached views depend on: the code that builds them (and black's version)."""
+    """What the cached views (and surface lines) depend on: the code that builds them (and
+    black's version)."""
     return "clientgen views 1\n" + freshness.generator_fingerprint()
 
 

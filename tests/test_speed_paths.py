@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from generator import format as fmt
-from generator import freshness, pipeline
+from generator import freshness, ir, pipeline
 from generator.diagnostics import Reporter, pointer_join, pointer_tokens
 from generator import loader, yamlchunks
 from generator.diagnostics import GenerationFailed
@@ -471,6 +471,35 @@ def test_surface_text_is_the_surface_one_line_per_entry() -> None:
         value = _random_json(generator)
         if isinstance(value, dict):
             check(value)
+
+
+def test_surface_file_from_earlier_lines_is_the_surface_text() -> None:
+    """The surface file a regeneration writes from the earlier run's lines (by node digest) is
+    the text of the surface: with no earlier lines, with its own, and with another IR's."""
+    import dataclasses
+
+    from generator.digests import KnownDigests
+    from generator.surface import build_surface, surface_file, surface_text
+
+    specs = [*SPECS, *(s for s in CORPUS_SAMPLE if s.suffix in (".yaml", ".yml", ".json")
+                       and not any(s.name in entry for entry in EXPECTED_ERRORS))]
+    for spec in specs:
+        api = pipeline.build_ir(spec, "pkg", Reporter(), pipeline.Options(validate=False))
+        expected = surface_text(build_surface(api))
+        text, lines = surface_file(api, KnownDigests(), {})
+        assert text == expected, spec
+        assert surface_file(api, KnownDigests(), lines) == (expected, lines)
+        # an operation that changes, and a model that another operation starts to take
+        if not api.operations:
+            continue
+        first, *rest = api.operations
+        model = next((d for d in api.declarations if isinstance(d, ir.Model)), None)
+        parameters = first.parameters if model is None else (*first.parameters, ir.Parameter(
+            "zz_added", "zz_added", ir.ParamLocation.QUERY, ir.RefType(model.name), False, ""))
+        edited = dataclasses.replace(api, operations=(
+            dataclasses.replace(first, summary="Changed.", parameters=parameters), *rest))
+        text, _ = surface_file(edited, KnownDigests(), lines)
+        assert text == surface_text(build_surface(edited)), spec
 
 
 def _spec_with_findings(tmp_path: Path, schema_errors: int, keyword_errors: int) -> Path:
