@@ -11,7 +11,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
@@ -238,8 +238,10 @@ def _scan_block_yaml(lines: _BlockYamlLines, tokens: list[str],
     return line
 
 
-def load_document(path: Path, display_name: str | None = None) -> Document:
-    """Load a YAML or JSON spec; raise `GenerationFailed` with a located error on bad input."""
+def load_document(path: Path, display_name: str | None = None,
+                  save_later: list[Callable[[], None]] | None = None) -> Document:
+    """Load a YAML or JSON spec; raise `GenerationFailed` with a located error on bad input.
+    `save_later`: see `yamlchunks.parse_in_pieces`."""
     name = display_name or str(path)
 
     def fail(message: str, line: int | None = None) -> GenerationFailed:
@@ -283,7 +285,7 @@ def load_document(path: Path, display_name: str | None = None) -> Document:
         from .yamlchunks import parse_in_pieces
 
         data = parse_in_pieces(text, path, lambda whole: _parse(whole, False, fail_in_block),
-                               _parse_piece, block_lines)
+                               _parse_piece, block_lines, save_later)
     if not isinstance(data, dict):
         raise fail("a spec must be a mapping at the top level (an OpenAPI document)", 1 + offset)
     return Document(path, name, text, data, is_json, offset, _lines=lines[0] if lines else None)

@@ -59,13 +59,14 @@ def build_ir(
     `inputs` when given. Validation runs alongside (`validate_alongside`), in `validator` when
     given; with `unfinished`, the function that waits for its findings (when it runs in another
     process) is added there for the caller to run later (rendering can go on meanwhile), else
-    it is run before returning. `save_later` and `digests`: see `build_api`."""
+    it is run before returning. `save_later` receives the cache writes that can wait (the
+    YAML pieces', `load_document`; the IR memo's, `build_api`); `digests`: see `build_api`."""
     reporter.strict = options.strict
     paths = [spec_paths] if isinstance(spec_paths, Path) else list(spec_paths)
     if isinstance(display_names, str):
         display_names = [display_names]
     names = list(display_names) if display_names is not None else [str(p) for p in paths]
-    pages = [load_document(path, name) for path, name in zip(paths, names)]
+    pages = [load_document(path, name, save_later) for path, name in zip(paths, names)]
     document = merge_documents(pages, reporter)
     overlays = [load_document(path, str(path)) for path in options.overlays]
     document = apply_overlays(document, overlays, reporter)

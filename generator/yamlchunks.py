@@ -56,10 +56,12 @@ class _Piece:
 
 
 def parse_in_pieces(text: str, path: Path, parse_whole: Callable[[str], Any],
-                    parse_piece: Callable[[str], Any], block_lines: Callable[[], Any]) -> Any:
+                    parse_piece: Callable[[str], Any], block_lines: Callable[[], Any],
+                    save_later: list[Callable[[], None]] | None = None) -> Any:
     """`parse_whole(text)`, from cached pieces where the text allows it. `parse_piece` parses
     one piece and raises on any problem (the caller then gets `parse_whole`'s located error);
-    `block_lines()` gives the text's `loader._BlockYamlLines`."""
+    `block_lines()` gives the text's `loader._BlockYamlLines`. With `save_later`, the write of
+    the pieces' cache is added there for the caller to run (the pipeline: on its other core)."""
     pack = pack_path("yaml", str(path.resolve()))
     if pack is None or len(text) < PIECEWISE_MIN_CHARS or has_anchor(text):
         return parse_whole(text)
@@ -78,7 +80,15 @@ def parse_in_pieces(text: str, path: Path, parse_whole: Callable[[str], Any],
         data = parse_whole(text)
         keys.missed = _record(pieces, data, keys)
     if keys.missed:
-        write_pack(pack, _PACK_FORMAT, keys.found)
+        found = keys.found
+
+        def write() -> None:
+            write_pack(pack, _PACK_FORMAT, found)
+
+        if save_later is None:
+            write()
+        else:
+            save_later.append(write)
     return data
 
 

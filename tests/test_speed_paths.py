@@ -7,6 +7,7 @@ import random
 import re
 import shutil
 from pathlib import Path
+from typing import Callable
 
 import black
 import pytest
@@ -324,6 +325,34 @@ def test_an_edited_large_spec_parses_only_the_edited_piece(
     with pytest.raises(GenerationFailed) as failed:
         load_document(spec)
     assert failed.value.diagnostics[0].line is not None
+
+
+def test_the_pieces_cache_write_waits_for_the_caller(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """With `save_later`, the pieces' cache is written when the caller runs the write (the
+    pipeline runs it on its other core); the next load then parses only what changed."""
+    from generator.cache import pack_path
+
+    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(tmp_path / "cache"))
+    spec = tmp_path / "big.yaml"
+    schemas = "".join(f"    Model{i}:\n      type: object\n      properties:\n"
+                      f"        name{i}:\n          type: string\n" for i in range(6000))
+    text = "openapi: 3.1.0\ninfo:\n  title: Big\n  version: '1'\npaths: {}\ncomponents:\n" \
+           "  schemas:\n" + schemas
+    assert len(text) > yamlchunks.PIECEWISE_MIN_CHARS
+    spec.write_text(text)
+    writes: list[Callable[[], None]] = []
+    assert load_document(spec, save_later=writes).data == yaml.safe_load(text)
+    pack = pack_path("yaml", str(spec.resolve()))
+    assert pack is not None and len(writes) == 1 and not pack.exists()
+    writes[0]()
+    assert pack.exists()
+    parsed: list[str] = []
+    monkeypatch.setattr(loader, "_parse_piece",
+                        lambda piece: parsed.append(piece) or yaml.safe_load(piece))
+    spec.write_text(text.replace("        name7:\n", "        renamed7:\n"))
+    load_document(spec)
+    assert len(parsed) == 1 and "renamed7" in parsed[0]
 
 
 def test_declarations_from_the_pack_give_the_same_bytes(
