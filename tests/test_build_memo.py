@@ -394,6 +394,78 @@ def test_generate_writes_the_memo_after_rendering(two_processes: bool, tmp_path:
                                      pipeline.Options(validate=False))[1] == files
 
 
+def test_small_edits_write_a_delta_beside_the_base(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit that changes few units writes them alone (a delta pack); the base pack stays
+    as it was, the deltas of later edits hold every unit that differs from it, and each build
+    from base and delta is the cold build."""
+    spec = tmp_path / "spec.json"
+    data = _data(ROOT / "specs" / "aigenstudio-image.yaml", {})
+    spec.write_text(json.dumps(data), encoding="utf-8")
+    runs = Runs(tmp_path, monkeypatch)
+    runs.build(spec)
+    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(runs.cache))
+    base, delta = memo.pack_name("client"), memo.delta_pack_name("client")
+    assert base is not None and delta is not None
+    base_bytes = base.read_bytes()
+    assert not delta.exists()
+    for edit in (add_scalar_field, change_description):
+        assert edit(data)
+        spec.write_text(json.dumps(data), encoding="utf-8")
+        built = runs.build(spec)
+        assert base.read_bytes() == base_bytes and delta.exists()
+        again = runs.build(spec)  # from the base and the delta: every unit replayed
+        reused, units = runs.counts[-1]
+        assert reused == units
+        _assert_same(again, built)
+        _assert_same(again, runs.build(spec, incremental=False))
+
+
+def test_an_edit_of_many_units_writes_the_base_anew(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = tmp_path / "spec.json"
+    data = _data(ROOT / "specs" / "aigenstudio-image.yaml", {})
+    spec.write_text(json.dumps(data), encoding="utf-8")
+    runs = Runs(tmp_path, monkeypatch)
+    runs.build(spec)
+    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(runs.cache))
+    base = memo.pack_name("client")
+    assert base is not None
+    base_bytes = base.read_bytes()
+    monkeypatch.setattr(memo, "_DELTA_MIN", 0)
+    monkeypatch.setattr(memo, "_DELTA_SHARE", 10**9)
+    assert add_scalar_field(data)
+    spec.write_text(json.dumps(data), encoding="utf-8")
+    built = runs.build(spec)
+    assert base.read_bytes() != base_bytes
+    again = runs.build(spec)
+    reused, units = runs.counts[-1]
+    assert reused == units
+    _assert_same(again, built)
+
+
+def test_a_delta_of_another_base_is_ignored(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = tmp_path / "spec.json"
+    data = _data(ROOT / "specs" / "aigenstudio-image.yaml", {})
+    spec.write_text(json.dumps(data), encoding="utf-8")
+    runs = Runs(tmp_path, monkeypatch)
+    cold = runs.build(spec)
+    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(runs.cache))
+    delta = memo.delta_pack_name("client")
+    assert delta is not None
+    assert add_scalar_field(data)
+    spec.write_text(json.dumps(data), encoding="utf-8")
+    runs.build(spec)  # writes a delta
+    stored = cache.read_pack(delta, memo._format())
+    cache.write_pack(delta, memo._format(), {**stored, "base": "another"})
+    spec.write_text(json.dumps(_data(ROOT / "specs" / "aigenstudio-image.yaml", {})),
+                    encoding="utf-8")
+    _assert_same(runs.build(spec), cold)  # the base alone: the original spec, all replayed
+    reused, units = runs.counts[-1]
+    assert reused == units
+
+
 @pytest.mark.parametrize("damage", ["garbage", "bad pickle", "wrong shape", "truncated"])
 def test_damaged_pack_is_a_cold_build(damage: str, tmp_path: Path,
                                       monkeypatch: pytest.MonkeyPatch) -> None:
