@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import changes, freshness
+from . import freshness
 from .config import ProjectConfig, find_pyproject, load_config
 from .diagnostics import Diagnostic, GenerationFailed, Reporter, Severity, print_diagnostics
 from .pipeline import Options, build_ir, generate_package
@@ -125,11 +125,15 @@ def _changes_report(package_dir: Path, files: dict[str, str]) -> str:
     except (OSError, ValueError):
         return f"# `{package_dir.name}`\n\nA new package: no earlier version to compare.\n"
     new = json.loads(files[SURFACE_FILE])
+    from . import changes  # here: only `--changes` and `diff` compare surfaces
+
     return changes.report(changes.compare(old, new), f"{package_dir.name} (on disk)",
                           f"{package_dir.name} (generated)")
 
 
 def diff(args: argparse.Namespace) -> int:
+    from . import changes
+
     surfaces = []
     for spec in (args.old, args.new):
         reporter = Reporter()
