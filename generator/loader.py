@@ -47,6 +47,9 @@ class Document:
     _yaml_root: Any = field(default=None, repr=False)
     # the line index the piecewise parse built, when it built one (`_block_lines`)
     _lines: "_BlockYamlLines | None" = field(default=None, repr=False)
+    # the value of each piece of a piecewise parse, by identity, with the digest of its text
+    # (`yamlchunks.parse_in_pieces`); the resolver caches the references it finds in each
+    pieces: dict[int, tuple[Any, str]] = field(default_factory=dict, repr=False, compare=False)
 
     @functools.cached_property
     def resolved_path(self) -> Path:
@@ -279,16 +282,18 @@ def load_document(path: Path, display_name: str | None = None,
             lines.append(_BlockYamlLines(text))
         return lines[0]
 
+    pieces: dict[int, tuple[Any, str]] = {}
     if is_json:
         data = _parse(text, True, fail_in_block)
     else:
         from .yamlchunks import parse_in_pieces
 
         data = parse_in_pieces(text, path, lambda whole: _parse(whole, False, fail_in_block),
-                               _parse_piece, block_lines, save_later)
+                               _parse_piece, block_lines, save_later, pieces)
     if not isinstance(data, dict):
         raise fail("a spec must be a mapping at the top level (an OpenAPI document)", 1 + offset)
-    return Document(path, name, text, data, is_json, offset, _lines=lines[0] if lines else None)
+    return Document(path, name, text, data, is_json, offset, _lines=lines[0] if lines else None,
+                    pieces=pieces)
 
 
 _FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})[ \t]*(?P<lang>[\w+-]*)[^\n]*\n", re.MULTILINE)

@@ -60,7 +60,8 @@ def build_ir(
     given; with `unfinished`, the function that waits for its findings (when it runs in another
     process) is added there for the caller to run later (rendering can go on meanwhile), else
     it is run before returning. `save_later` receives the cache writes that can wait (the
-    YAML pieces', `load_document`; the IR memo's, `build_api`); `digests`: see `build_api`."""
+    YAML pieces', `load_document`; their references', `resolve_refs`; the IR memo's,
+    `build_api`); `digests`: see `build_api`."""
     reporter.strict = options.strict
     paths = [spec_paths] if isinstance(spec_paths, Path) else list(spec_paths)
     if isinstance(display_names, str):
@@ -70,7 +71,7 @@ def build_ir(
     document = merge_documents(pages, reporter)
     overlays = [load_document(path, str(path)) for path in options.overlays]
     document = apply_overlays(document, overlays, reporter)
-    spec = resolve_refs(document, reporter)
+    spec = resolve_refs(document, reporter, save_later)
     family = check_version(spec, reporter)
     reporter.raise_if_errors()
     assert family is not None

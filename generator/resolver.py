@@ -11,10 +11,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Mapping
 from urllib.parse import unquote, urlsplit
 
+from .cache import pack_path, read_pack, write_pack
 from .diagnostics import GenerationFailed, Reporter, pointer_join, pointer_tokens
+from .freshness import generator_fingerprint
 from .loader import Document, load_document
 
 # Keys whose values are data, not part of the document's structure.
@@ -104,22 +106,72 @@ class ResolvedSpec:
         return located
 
 
-def resolve_refs(root: Document, reporter: Reporter) -> ResolvedSpec:
+def resolve_refs(root: Document, reporter: Reporter,
+                 save_later: list[Callable[[], None]] | None = None) -> ResolvedSpec:
+    """Every `$ref` of the spec resolved (errors reported, located). A document parsed in
+    pieces has the references of each piece cached under the piece's digest (`_PieceRefs`),
+    so only its changed pieces are walked; with `save_later`, the cache's write is added there
+    for the caller to run (as `load_document`'s)."""
     spec = ResolvedSpec(root)
     reporter.add_source(root)
+    piece_refs = _PieceRefs(root, save_later)
     pending = [root]
     while pending:
         document = pending.pop()
-        for ref, pointer in _find_refs(document.data):
+        found = (_find_refs(document.data, document.pieces, piece_refs.cached)
+                 if document is root and piece_refs.cached is not None
+                 else _find_refs(document.data))
+        for ref, pointer in found:
             key = (document.resolved_path, ref)
             if key in spec._targets:
                 continue
             target = _resolve_one(spec, document, ref, pointer, reporter, pending)
             if target is not None:
                 spec._targets[key] = target
+    piece_refs.save()
     _report_ref_cycles(spec, reporter)
     reporter.raise_if_errors()
     return spec
+
+
+# What the cached references of a piece depend on, beside its text: the rules of the walk.
+_PIECE_REFS_FORMAT = "clientgen piece refs 1"
+
+
+class _PieceRefs:
+    """The references found in each piece of a document parsed in pieces, by the digest of the
+    piece's text and whether the walk reached it as a map of names (`_find_refs`). Walking
+    GitHub's spec took 65 ms of a regeneration; its pieces' references load in a few."""
+
+    def __init__(self, document: Document, save_later: list[Callable[[], None]] | None) -> None:
+        self._document = document
+        self._pack = pack_path("refs", str(document.resolved_path)) if document.pieces else None
+        self._save_later = save_later
+        self.cached: dict[str, Any] | None = None
+        self._loaded: dict[str, Any] = {}
+        if self._pack is not None:
+            self._format = _PIECE_REFS_FORMAT + "\n" + generator_fingerprint()
+            self._loaded = read_pack(self._pack, self._format)
+            self.cached = dict(self._loaded)
+
+    def save(self) -> None:
+        """Keep the references of this document's pieces (those of pieces it no longer has
+        are dropped)."""
+        if self._pack is None or self.cached is None:
+            return
+        live = {digest for _, digest in self._document.pieces.values()}
+        kept = {key: refs for key, refs in self.cached.items() if key.split(" ")[0] in live}
+        if kept.keys() == self._loaded.keys():
+            return
+        pack, format = self._pack, self._format
+
+        def write() -> None:
+            write_pack(pack, format, kept)
+
+        if self._save_later is None:
+            write()
+        else:
+            self._save_later.append(write)
 
 
 def _resolve_one(
@@ -198,25 +250,42 @@ def _step(value: Any, token: str) -> Any:
     raise TypeError(token)
 
 
-def _find_refs(data: Any) -> list[tuple[str, str]]:
-    """Every (`$ref` string, pointer of the object holding it) in a document.
+def _find_refs(data: Any, pieces: Mapping[int, tuple[Any, str]] | None = None,
+               cached: dict[str, Any] | None = None, names: bool = False
+               ) -> list[tuple[str, str]]:
+    """Every (`$ref` string, pointer of the object holding it) in a document, in document
+    order (of the objects' ends).
 
     Shared subtrees (YAML aliases) are visited once, so alias-heavy documents stay linear. The
     walk keeps each container's path as a link to its parent's, and spells a pointer only for
-    the objects that hold a `$ref` (joining one for every container took a third of the walk).
+    the objects that hold a `$ref`. A container that is a piece's value (`pieces`, by identity)
+    is not walked when `cached` holds its references (relative to it): they are taken from
+    there, and put there when it did not. `names`: `data` is a map of names (`_NAME_MAP_KEYS`).
     """
-    found: list[tuple[str, Any]] = []
+    # (ref, path link or its pointer already spelled, pointer below it)
+    found: list[tuple[str, Any, str]] = []
     visited: set[int] = set()
-    stack: list[tuple[Any, Any, bool]] = [(data, None, False)]  # (value, path link, names)
+    stack: list[tuple[Any, Any, bool]] = [(data, None, names)]  # (value, path link, names)
     while stack:
         value, link, names = stack.pop()
+        if pieces and cached is not None:
+            piece = pieces.get(id(value))
+            if piece is not None and piece[0] is value:
+                key = piece[1] + (" names" if names else "")
+                inside: Any = cached.get(key)
+                if not _is_refs(inside):
+                    inside = cached[key] = [list(entry) for entry in _find_refs(value, None, None,
+                                                                                  names)]
+                prefix = _pointer(link)  # once for the piece's references
+                found.extend((ref, prefix, below) for ref, below in reversed(inside))
+                continue
         if isinstance(value, dict):
             if id(value) in visited:
                 continue
             visited.add(id(value))
             ref = value.get("$ref")
             if isinstance(ref, str) and not names:
-                found.append((ref, link))
+                found.append((ref, link, ""))
             for key, child in value.items():
                 if not isinstance(child, (dict, list)):
                     continue
@@ -232,7 +301,15 @@ def _find_refs(data: Any) -> list[tuple[str, str]]:
                 if isinstance(child, (dict, list)):
                     stack.append((child, (link, index), False))
     found.reverse()
-    return [(ref, _pointer(link)) for ref, link in found]
+    return [(ref, (link if type(link) is str else _pointer(link)) + below)
+            for ref, link, below in found]
+
+
+def _is_refs(value: Any) -> bool:
+    """Whether a cached value is a list of [`$ref`, pointer] (else it is found anew)."""
+    return isinstance(value, list) and all(
+        isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)
+        and isinstance(entry[1], str) for entry in value)
 
 
 def _pointer(link: Any) -> str:

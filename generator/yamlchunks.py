@@ -57,11 +57,14 @@ class _Piece:
 
 def parse_in_pieces(text: str, path: Path, parse_whole: Callable[[str], Any],
                     parse_piece: Callable[[str], Any], block_lines: Callable[[], Any],
-                    save_later: list[Callable[[], None]] | None = None) -> Any:
+                    save_later: list[Callable[[], None]] | None = None,
+                    piece_values: dict[int, tuple[Any, str]] | None = None) -> Any:
     """`parse_whole(text)`, from cached pieces where the text allows it. `parse_piece` parses
     one piece and raises on any problem (the caller then gets `parse_whole`'s located error);
     `block_lines()` gives the text's `loader._BlockYamlLines`. With `save_later`, the write of
-    the pieces' cache is added there for the caller to run (the pipeline: on its other core)."""
+    the pieces' cache is added there for the caller to run (the pipeline: on its other core).
+    `piece_values` receives the value of each piece (a mapping entry's), by identity, with the
+    digest of the piece's text: a later stage can cache what it finds in a piece under it."""
     pack = pack_path("yaml", str(path.resolve()))
     if pack is None or len(text) < PIECEWISE_MIN_CHARS or has_anchor(text):
         return parse_whole(text)
@@ -69,7 +72,7 @@ def parse_in_pieces(text: str, path: Path, parse_whole: Callable[[str], Any],
     pieces = _root_pieces(lines)
     if pieces is None:
         return parse_whole(text)
-    keys = _Keys(lines.lines, read_pack(pack, _PACK_FORMAT))
+    keys = _Keys(lines.lines, read_pack(pack, _PACK_FORMAT), piece_values)
     data = None
     if keys.cached:  # an earlier version of this file was parsed: only its changes are parsed
         try:
@@ -100,11 +103,17 @@ class _Keys:
     """Cache entries by the hash of a piece's text (its value, as a mapping of one key) or of a
     cut entry's key line (its key); `found` collects what this text needs."""
 
-    def __init__(self, lines: list[str], cached: dict[str, Any]) -> None:
+    def __init__(self, lines: list[str], cached: dict[str, Any],
+                 values: dict[int, tuple[Any, str]] | None = None) -> None:
         self.lines = lines
         self.cached = cached
         self.found: dict[str, Any] = {}
         self.missed = False
+        self.values = values  # see `parse_in_pieces`'s `piece_values`
+
+    def note_value(self, value: Any, digest: str) -> None:
+        if self.values is not None and isinstance(value, (dict, list)):
+            self.values[id(value)] = (value, digest)
 
     def text(self, piece: _Piece) -> str:
         if piece.children is None:
@@ -178,6 +187,7 @@ def _assemble(pieces: list[_Piece], keys: _Keys, parse_piece: Callable[[str], An
         if piece.children is None:
             ((key, value),) = entry.items()
             mapping[key] = value
+            keys.note_value(value, digest)
         else:
             mapping[entry] = _assemble(list(piece.children), keys, parse_piece)
     return mapping
@@ -200,7 +210,9 @@ def _record(pieces: list[_Piece], data: Any, keys: _Keys) -> bool:
         return False
     for piece, (key, value) in zip(pieces, data.items()):
         if piece.children is None:
-            keys.found[keys.digest(keys.text(piece))] = {key: value}
+            digest = keys.digest(keys.text(piece))
+            keys.found[digest] = {key: value}
+            keys.note_value(value, digest)
         else:
             keys.found[keys.digest(keys.text(piece))] = key
             if not _record(list(piece.children), value, keys):

@@ -355,6 +355,79 @@ def test_the_pieces_cache_write_waits_for_the_caller(
     assert len(parsed) == 1 and "renamed7" in parsed[0]
 
 
+def _big_spec_with_refs() -> str:
+    """A block-YAML spec over the piecewise size, with references, and two operations of the
+    same text in path items long enough to be cut (the pieces' cache gives them as one shared
+    object)."""
+    schemas = "".join(f"    Model{i}:\n      type: object\n      properties:\n"
+                      f"        next:\n          $ref: '#/components/schemas/Model{(i + 1) % 2000}'\n"
+                      f"        name{i}:\n          type: string\n" for i in range(2000))
+    lines = "".join(f"          Line {n}.\n" for n in range(_DESCRIPTION_LINES))
+    operation = ("    get:\n      description: |\n" + lines + "      responses:\n"
+                 "        '200':\n          description: ok\n          content:\n"
+                 "            application/json:\n              schema:\n"
+                 "                $ref: '#/components/schemas/Model1'\n")
+    paths = "".join(f"  /same{i}:\n" + operation for i in range(2))
+    return ("openapi: 3.1.0\ninfo:\n  title: Big\n  version: '1'\npaths:\n" + paths
+            + "components:\n  schemas:\n" + schemas)
+
+
+_DESCRIPTION_LINES = 250  # of an operation: its path item is over `yamlchunks._SPLIT_LINES`
+
+
+@pytest.mark.parametrize("source", ["synthetic", "github"])
+def test_references_of_cached_pieces_are_those_of_the_whole_walk(
+        source: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The references found piece by piece (from the cache of each piece's, or walked) are the
+    whole document's, in its order, whether its pieces were parsed or came from the cache."""
+    from generator import resolver
+
+    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(tmp_path / "cache"))
+    spec = tmp_path / "spec.yaml"
+    if source == "github":
+        shutil.copy(CORPUS / "large" / "github-api.github.com.yaml", spec)
+    else:
+        spec.write_text(_big_spec_with_refs())
+    parsed = load_document(spec)
+    expected = resolver._find_refs(parsed.data)
+    assembled = load_document(spec)  # from the pieces' cache
+    assert assembled.pieces and assembled.data == parsed.data
+    for document in (parsed, assembled):
+        cached: dict[str, object] = {}
+        assert resolver._find_refs(document.data, document.pieces, cached) == expected
+        assert cached
+        assert resolver._find_refs(document.data, document.pieces, cached) == expected
+
+
+def test_a_regeneration_walks_only_the_changed_pieces_for_references(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from generator import resolver
+
+    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(tmp_path / "cache"))
+    spec = tmp_path / "spec.yaml"
+    text = _big_spec_with_refs()
+    spec.write_text(text)
+    resolver.resolve_refs(load_document(spec), Reporter())
+    walked: list[object] = []
+    find = resolver._find_refs
+
+    def spy(data: object, *args: object) -> list[tuple[str, str]]:
+        if not args or args[0] is None:
+            walked.append(data)
+        return find(data, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(resolver, "_find_refs", spy)
+    edited = text.replace("        name7:\n", "        renamed7:\n")
+    spec.write_text(edited)
+    document = load_document(spec)
+    resolved = resolver.resolve_refs(document, Reporter())
+    assert len(walked) == 1 and "renamed7" in walked[0]["properties"]  # type: ignore[index]
+    monkeypatch.setattr(resolver, "_find_refs", find)
+    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", "")
+    cold = resolver.resolve_refs(load_document(spec), Reporter())
+    assert resolved._targets.keys() == cold._targets.keys()
+
+
 def test_declarations_from_the_pack_give_the_same_bytes(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     raw = _raw_files(ROOT / "specs" / "krea.yaml", monkeypatch)
