@@ -15,9 +15,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .cache import cache_dir, pack_path, read_pack, store, write_pack
 from .collector import collecting
@@ -91,8 +90,7 @@ def format_files(files: dict[str, str], package: str,
 _PACK_FORMAT = "clientgen declarations 1\n" + _KEY_PREFIX.decode()
 
 
-@dataclass(frozen=True, slots=True)
-class _Declaration:
+class _Declaration(NamedTuple):
     """One marked piece of a file: its formatted text from the pack, or its units, each kept
     as rendered (depth -1) or formatted by black under a key."""
 

@@ -35,8 +35,7 @@ _CLOSERS = (")", "]", "}")
 _CONTINUATIONS = ("else", "elif", "except", "finally", "case")
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
+class Unit(NamedTuple):
     """Lines of one statement (or class member) and the blank lines before it."""
 
     text: str  # the unit's lines, each ending in a newline; no blank lines at either end

@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from .cache import pack_path, read_pack, write_pack
 
@@ -48,8 +47,7 @@ def has_anchor(text: str) -> bool:
     return False
 
 
-@dataclass(frozen=True, slots=True)
-class _Piece:
+class _Piece(NamedTuple):
     start: int  # the entry's key line
     end: int  # the line after its last line
     children: tuple["_Piece", ...] | None  # the entries of its value, when it is cut further

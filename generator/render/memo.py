@@ -15,7 +15,6 @@ so a view is never reused across versions of the code that built it.
 
 from __future__ import annotations
 
-from dataclasses import fields
 from typing import Any, Callable, Iterable, Mapping, TypeVar, cast
 
 from .. import ir
@@ -128,23 +127,19 @@ class ViewMemo:
         return view
 
     def _to_data(self, view: Any) -> tuple[Any, ...]:
+        """A view (a named tuple) as plain tuples, which `marshal` writes."""
         nested = self._nesting.get(type(view))
-        values = []
-        for field in fields(view):
-            value = getattr(view, field.name)
-            if nested is not None and field.name == nested[0]:
-                value = tuple(_plain(item) for item in value)
-            values.append(value)
+        if nested is None:
+            return tuple(view)
+        position = view._fields.index(nested[0])
+        values = list(view)
+        values[position] = tuple(map(tuple, values[position]))
         return tuple(values)
 
-    def _from_data(self, view_type: type, data: Iterable[Any]) -> Any:
+    def _from_data(self, view_type: Any, data: Iterable[Any]) -> Any:
         values = list(data)
         nested = self._nesting.get(view_type)
         if nested is not None:
-            position = [f.name for f in fields(view_type)].index(nested[0])
+            position = view_type._fields.index(nested[0])
             values[position] = tuple(nested[1](*item) for item in values[position])
         return view_type(*values)
-
-
-def _plain(view: Any) -> tuple[Any, ...]:
-    return tuple(getattr(view, field.name) for field in fields(view))
