@@ -394,17 +394,25 @@ def test_generate_writes_the_memo_after_rendering(two_processes: bool, tmp_path:
                                      pipeline.Options(validate=False))[1] == files
 
 
+def _built_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                ) -> tuple[Path, dict[str, Any], Runs, Result]:
+    """A spec (as JSON, and its data to edit) built once with the memo; the cache is then the
+    test's own (`CLIENTGEN_CACHE_DIR`)."""
+    spec = tmp_path / "spec.json"
+    data = _data(ROOT / "specs" / "aigenstudio-image.yaml", {})
+    spec.write_text(json.dumps(data), encoding="utf-8")
+    runs = Runs(tmp_path, monkeypatch)
+    cold = runs.build(spec)
+    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(runs.cache))
+    return spec, data, runs, cold
+
+
 def test_small_edits_write_a_delta_beside_the_base(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """An edit that changes few units writes them alone (a delta pack); the base pack stays
     as it was, the deltas of later edits hold every unit that differs from it, and each build
     from base and delta is the cold build."""
-    spec = tmp_path / "spec.json"
-    data = _data(ROOT / "specs" / "aigenstudio-image.yaml", {})
-    spec.write_text(json.dumps(data), encoding="utf-8")
-    runs = Runs(tmp_path, monkeypatch)
-    runs.build(spec)
-    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(runs.cache))
+    spec, data, runs, _ = _built_once(tmp_path, monkeypatch)
     base, delta = memo.pack_name("client"), memo.delta_pack_name("client")
     assert base is not None and delta is not None
     base_bytes = base.read_bytes()
@@ -423,12 +431,7 @@ def test_small_edits_write_a_delta_beside_the_base(tmp_path: Path,
 
 def test_an_edit_of_many_units_writes_the_base_anew(tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    spec = tmp_path / "spec.json"
-    data = _data(ROOT / "specs" / "aigenstudio-image.yaml", {})
-    spec.write_text(json.dumps(data), encoding="utf-8")
-    runs = Runs(tmp_path, monkeypatch)
-    runs.build(spec)
-    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(runs.cache))
+    spec, data, runs, _ = _built_once(tmp_path, monkeypatch)
     base = memo.pack_name("client")
     assert base is not None
     base_bytes = base.read_bytes()
@@ -446,12 +449,7 @@ def test_an_edit_of_many_units_writes_the_base_anew(tmp_path: Path,
 
 def test_a_delta_of_another_base_is_ignored(tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    spec = tmp_path / "spec.json"
-    data = _data(ROOT / "specs" / "aigenstudio-image.yaml", {})
-    spec.write_text(json.dumps(data), encoding="utf-8")
-    runs = Runs(tmp_path, monkeypatch)
-    cold = runs.build(spec)
-    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(runs.cache))
+    spec, data, runs, cold = _built_once(tmp_path, monkeypatch)
     delta = memo.delta_pack_name("client")
     assert delta is not None
     assert add_scalar_field(data)
