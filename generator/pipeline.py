@@ -16,7 +16,7 @@ from typing import Callable, Sequence
 from . import __version__, collector, freshness, ir
 from .build import build_api
 from .cache import pack_path, read_pack, write_pack
-from .diagnostics import Reporter
+from .diagnostics import GenerationFailed, Reporter
 from .digests import KnownDigests
 from .forked import start_in_fork
 from .format import available_workers, format_files
@@ -115,8 +115,12 @@ def generate_package(
     digests = KnownDigests()
     try:
         with collector.paused():
-            api = build_ir(spec_paths, package, reporter, options, names, inputs, unfinished,
-                           validator, cache_writes, digests)
+            try:
+                api = build_ir(spec_paths, package, reporter, options, names, inputs,
+                               unfinished, validator, cache_writes, digests)
+            except GenerationFailed:
+                _run_cache_writes(cache_writes)  # the next run, once the spec is fixed
+                raise
             # while the validator runs on the other core, rendering in two processes would
             # only slow it down: the package then renders here
             rendered, surface = _render_and_format(api, other_core_busy=bool(unfinished),
@@ -143,15 +147,15 @@ def _render_and_format(api: ir.Api, other_core_busy: bool = False,
                        cache_writes: Sequence[Callable[[], None]] = (),
                        digests: KnownDigests | None = None,
                        ) -> tuple[dict[str, str], str]:
-    """The package's files rendered and formatted, and its surface (`surface_text`): a large
+    """The package's files rendered and formatted, and its surface (`surface_file`): a large
     package's parts (`RENDER_PARTS`) on two cores, the first part (about half the work) in a
     forked process that inherits the IR, the other two and the surface here meanwhile; the
     bytes are the same as in one process (each part renders on its own, and formatting is per
     unit). A regeneration too: with the views and formatted declarations of the earlier run,
     the fork still saved 40-60 ms of GitHub's 1.0 s. When the other core is busy, one process
-    is faster. `cache_writes` (the IR memo's) run in the forked process after its part, or
-    here after rendering: no output waits for them. `digests`: the IR nodes' known digests
-    (`KnownDigests`), for the views."""
+    is faster. `cache_writes` (`build_ir`'s `save_later`) run in the forked process after its
+    part, or here after rendering: no output waits for them. `digests`: the IR nodes' known
+    digests (`KnownDigests`), for the views."""
     digests = digests if digests is not None else KnownDigests()
     size = len(api.declarations) + len(api.operations)
     first, *others = RENDER_PARTS

@@ -428,6 +428,21 @@ def test_a_regeneration_walks_only_the_changed_pieces_for_references(
     assert resolved._targets.keys() == cold._targets.keys()
 
 
+def test_a_spec_that_fails_leaves_its_pieces_cached(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The cache writes that wait for the end of a run are made when the spec has errors too:
+    the run after the fix parses only the fixed piece."""
+    from generator.cache import pack_path
+
+    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(tmp_path / "cache"))
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(_big_spec_with_refs().replace("schemas/Model1'", "schemas/Missing'", 1))
+    with pytest.raises(GenerationFailed):
+        pipeline.generate_package(spec, "pkg", Reporter(), pipeline.Options(validate=False))
+    pieces = pack_path("yaml", str(spec.resolve()))
+    assert pieces is not None and pieces.exists()
+
+
 def test_declarations_from_the_pack_give_the_same_bytes(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     raw = _raw_files(ROOT / "specs" / "krea.yaml", monkeypatch)
