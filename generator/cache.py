@@ -13,7 +13,7 @@ import marshal
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 
 def cache_dir() -> Path | None:
@@ -48,6 +48,16 @@ def store(entry: Path, content: str | bytes) -> None:
         os.replace(temporary, entry)
     except OSError:
         pass
+
+
+def write_now_or_later(write: Callable[[], None], later: list[Callable[[], None]] | None
+                       ) -> None:
+    """Run a cache write now, or add it to `later`, for the caller to run when it suits (the
+    pipeline: on its other core, once the output no longer waits for it)."""
+    if later is None:
+        write()
+    else:
+        later.append(write)
 
 
 def read_pack(path: Path | None, format: str) -> dict[str, Any]:

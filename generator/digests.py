@@ -41,6 +41,3 @@ class KnownDigests:
             digest = node_digest(node)
             self.add(node, digest)
         return digest
-
-    def __len__(self) -> int:
-        return len(self._by_identity)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 from urllib.parse import unquote, urlsplit
 
-from .cache import pack_path, read_pack, write_pack
+from .cache import pack_path, read_pack, write_now_or_later, write_pack
 from .diagnostics import GenerationFailed, Reporter, pointer_join, pointer_tokens
 from .freshness import generator_fingerprint
 from .loader import Document, load_document
@@ -168,10 +168,7 @@ class _PieceRefs:
         def write() -> None:
             write_pack(pack, format, kept)
 
-        if self._save_later is None:
-            write()
-        else:
-            self._save_later.append(write)
+        write_now_or_later(write, self._save_later)
 
 
 def _resolve_one(

@@ -8,8 +8,9 @@ auth schemes. `generator.changes` compares two surfaces; each generated package 
 
 from __future__ import annotations
 
+import functools
 import json
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from . import ir
 from .digests import KnownDigests
@@ -89,25 +90,39 @@ def _model_data(model: ir.Model, roles: list[str]) -> dict[str, Any]:
 
 
 def build_surface(api: ir.Api) -> dict[str, Any]:
+    surface: dict[str, Any] = {section: {} for section in _SECTIONS}
+    for section, name, _, _, data in _entries(api):
+        surface[section][name] = data()
+    surface["auth"] = {s.name: s.kind.value for s in api.security_schemes}
+    return surface
+
+
+_SECTIONS = ("operations", "models", "enums", "aliases")
+_Entry = tuple[str, str, "ir.Operation | ir.Declaration", str, Callable[[], Any]]
+
+
+def _entries(api: ir.Api) -> Iterator[_Entry]:
+    """Each entry of the surface but the auth schemes: (section, name, its IR node, what beside
+    the node it depends on, the function that makes its data)."""
     roles = model_roles(api)
-    models: dict[str, Any] = {}
-    enums: dict[str, Any] = {}
-    aliases: dict[str, Any] = {}
+    for op in api.operations:
+        yield "operations", op.name, op, "", functools.partial(_operation_data, op)
     for declaration in api.declarations:
         match declaration:
             case ir.Model():
-                models[declaration.name] = _model_data(declaration, roles[declaration.name])
+                role = roles[declaration.name]
+                yield ("models", declaration.name, declaration, " ".join(role),
+                       functools.partial(_model_data, declaration, role))
             case ir.Enum():
-                enums[declaration.name] = [m.value for m in declaration.members]
+                yield ("enums", declaration.name, declaration, "",
+                       functools.partial(_enum_values, declaration))
             case ir.Alias():
-                aliases[declaration.name] = type_data(declaration.target)
-    return {
-        "operations": {op.name: _operation_data(op) for op in api.operations},
-        "models": models,
-        "enums": enums,
-        "aliases": aliases,
-        "auth": {s.name: s.kind.value for s in api.security_schemes},
-    }
+                yield ("aliases", declaration.name, declaration, "",
+                       functools.partial(type_data, declaration.target))
+
+
+def _enum_values(enum: ir.Enum) -> list[Any]:
+    return [m.value for m in enum.members]
 
 
 def model_roles(api: ir.Api) -> dict[str, list[str]]:
@@ -156,35 +171,12 @@ def surface_file(api: ir.Api, digests: KnownDigests, earlier: Mapping[str, str]
     building and encoding every entry took 0.09 s. Also returns the lines of this run, for
     the next."""
     lines: dict[str, str] = {}
-
-    def line(key: str, data: Callable[[], Any]) -> str:
+    sections: dict[str, dict[str, str]] = {section: {} for section in _SECTIONS}
+    for section, name, node, beside, data in _entries(api):
+        key = f"{section} {digests.digest(node)} {beside}"
         found = earlier.get(key)
-        if not isinstance(found, str):
-            found = _one_line(data())
-        lines[key] = found
-        return found
-
-    roles = model_roles(api)
-    sections: dict[str, dict[str, str]] = {"operations": {}, "models": {}, "enums": {},
-                                            "aliases": {}}
-    for op in api.operations:
-        sections["operations"][op.name] = line(
-            "operation " + digests.digest(op), lambda: _operation_data(op))
-    for declaration in api.declarations:
-        match declaration:
-            case ir.Model():
-                model, model_role = declaration, roles[declaration.name]
-                sections["models"][model.name] = line(
-                    f"model {digests.digest(model)} {' '.join(model_role)}",
-                    lambda: _model_data(model, model_role))
-            case ir.Enum():
-                enum = declaration
-                sections["enums"][enum.name] = line(
-                    "enum " + digests.digest(enum), lambda: [m.value for m in enum.members])
-            case ir.Alias():
-                alias = declaration
-                sections["aliases"][alias.name] = line(
-                    "alias " + digests.digest(alias), lambda: type_data(alias.target))
+        lines[key] = sections[section][name] = found if isinstance(found, str) else _one_line(
+            data())
     sections["auth"] = {s.name: _one_line(s.kind.value) for s in api.security_schemes}
     return _sections_text(sections), lines
 

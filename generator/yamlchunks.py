@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, NamedTuple
 
-from .cache import pack_path, read_pack, write_pack
+from .cache import pack_path, read_pack, write_now_or_later, write_pack
 
 # Below this size the full parse takes a few milliseconds: not worth a cache file.
 PIECEWISE_MIN_CHARS = 200_000
@@ -86,10 +86,7 @@ def parse_in_pieces(text: str, path: Path, parse_whole: Callable[[str], Any],
         def write() -> None:
             write_pack(pack, _PACK_FORMAT, found)
 
-        if save_later is None:
-            write()
-        else:
-            save_later.append(write)
+        write_now_or_later(write, save_later)
     return data
 
 

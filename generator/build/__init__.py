@@ -7,6 +7,7 @@ import re
 from typing import Any, Callable
 
 from .. import __version__, ir
+from ..cache import write_now_or_later
 from ..diagnostics import Reporter
 from ..digests import KnownDigests
 from ..naming import BUILTIN_CLASS_NAMES, Namespace, constant_case
@@ -78,10 +79,7 @@ def _build_api(spec: ResolvedSpec, family: str, reporter: Reporter, package: str
     reporter.raise_if_errors()
     save = memo.writer(package, journal) if journal is not None else None
     if save is not None:
-        if save_later is None:
-            save()
-        else:
-            save_later.append(save)
+        write_now_or_later(save, save_later)
     declarations = _keep_page_api_free(schemas.declarations(), operations)
     return ir.Api(
         package=package,
